@@ -1,0 +1,3 @@
+"""kgtool: a knowledge graph of international conflicts and the CLI that serves it."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,132 @@
+"""Find the knowledge-graph home (--home, $KGTOOL_HOME, bundled), list its files, init a copy."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import HomeError
+
+PARTS = ("ontology", "shapes", "data", "queries")
+STATE_DIR = ".kgtool"
+
+
+def _bundled_root() -> Path:
+    """The graph shipped with the package: inside the wheel, or the repository in a checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_bundled"
+    if (packaged / "ontology").is_dir():
+        return packaged
+    checkout = here.parent.parent  # src/kgtool/ -> repository root
+    if (checkout / "ontology").is_dir():
+        return checkout
+    raise HomeError("the bundled knowledge graph is missing from this installation; reinstall kgtool")
+
+
+@dataclass(frozen=True)
+class Home:
+    """A knowledge-graph home: a directory with ontology/, shapes/, data/ and queries/."""
+
+    root: Path
+    bundled: bool = False
+
+    # -- files -------------------------------------------------------------------------
+    def ontology_files(self) -> list[Path]:
+        return sorted((self.root / "ontology").glob("*.ttl"))
+
+    def shape_files(self) -> list[Path]:
+        return sorted((self.root / "shapes").glob("*.ttl"))
+
+    def data_files(self) -> list[Path]:
+        data = self.root / "data"
+        return sorted(p for p in data.rglob("*.ttl") if p.is_file()) if data.is_dir() else []
+
+    def query_files(self) -> dict[str, Path]:
+        return {p.stem: p for p in sorted((self.root / "queries").glob("*.rq"))}
+
+    def graph_files(self) -> list[Path]:
+        """The files of 'the graph': ontology plus data (shapes are not part of it)."""
+        return self.ontology_files() + self.data_files()
+
+    def relative(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def fingerprint(self, files: list[Path]) -> str:
+        """A digest of the names and contents of `files`: a cache is valid while it is unchanged."""
+        h = hashlib.sha256()
+        for path in files:
+            h.update(self.relative(path).encode() + b"\0")
+            try:
+                with open(path, "rb") as f:
+                    for chunk in iter(lambda: f.read(1 << 20), b""):
+                        h.update(chunk)
+            except OSError as e:
+                raise HomeError(f"cannot read: {e.strerror}", path=self.relative(path)) from e
+            h.update(b"\0")
+        return h.hexdigest()
+
+    # -- kgtool's own state --------------------------------------------------------------
+    def state_dir(self) -> Path:
+        """Where caches and the lock live: the home's .kgtool/, or the user's cache dir."""
+        if not self.bundled:
+            state = self.root / STATE_DIR
+            try:
+                state.mkdir(exist_ok=True)
+                if os.access(state, os.W_OK):
+                    return state
+            except OSError:
+                pass
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        tag = hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
+        state = Path(base) / "kgtool" / tag
+        try:
+            state.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise HomeError(f"cannot create the cache directory {state}: {e.strerror}") from e
+        return state
+
+    def require_writable(self) -> None:
+        if self.bundled:
+            raise HomeError(
+                "the bundled knowledge graph is read-only; start a home of your own with "
+                "'kgtool init DIR' and use --home DIR"
+            )
+
+
+def resolve(home_option: str | None) -> Home:
+    """The home a command uses: --home, else $KGTOOL_HOME, else the bundled graph."""
+    chosen = home_option or os.environ.get("KGTOOL_HOME") or None
+    if chosen is None:
+        return Home(_bundled_root(), bundled=True)
+    root = Path(chosen).expanduser()
+    if not root.is_dir():
+        raise HomeError(f"no such home directory: {chosen}")
+    home = Home(root.resolve())
+    if not home.ontology_files() and not home.data_files():
+        raise HomeError(
+            f"{chosen} is not a kgtool home: it has no ontology/*.ttl and no data/**/*.ttl "
+            "(create one with 'kgtool init DIR')"
+        )
+    return home
+
+
+def init(target: str) -> Path:
+    """Copy the bundled graph into `target`, which must not exist or be empty; return its path."""
+    dest = Path(target).expanduser()
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise HomeError(f"{target} exists and is not empty; kgtool init needs a new or empty directory")
+    source = _bundled_root()
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PARTS:
+        src = source / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__", STATE_DIR))
+        else:
+            (dest / part).mkdir()
+    return dest
