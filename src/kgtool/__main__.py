@@ -1,0 +1,5 @@
+"""`python -m kgtool`: the command line."""
+
+from .cli import main
+
+main()

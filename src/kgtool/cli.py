@@ -1,0 +1,424 @@
+"""The command line: parse options, call the core, render what it returns. The only module that knows click or exit codes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import BinaryIO
+
+import click
+
+from . import __version__, formats
+from .errors import ExitCode, KgError, UsageError
+
+
+# --------------------------------------------------------------------------------------
+# the one place where outcomes become exit codes
+# --------------------------------------------------------------------------------------
+class KgGroup(click.Group):
+    """Maps every outcome to the contract's exit code; prints one line for user errors."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
+        try:
+            rv = super().main(argv, prog_name=prog_name or "kgtool", complete_var=complete_var, standalone_mode=False, **extra)
+            code = int(rv) if isinstance(rv, int) else ExitCode.OK
+        except KgError as e:
+            if debug:
+                raise
+            click.echo(f"Error: {e}", err=True)
+            code = ExitCode.ERROR
+        except click.exceptions.Exit as e:
+            code = e.exit_code
+        except click.ClickException as e:
+            if debug:
+                raise
+            e.show()
+            code = ExitCode.ERROR
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            code = 130
+        except KeyboardInterrupt:
+            code = 130
+        except BrokenPipeError:
+            code = ExitCode.OK
+        except RecursionError:
+            if debug:
+                raise
+            click.echo("Error: the input is nested too deeply to process", err=True)
+            code = ExitCode.ERROR
+        except Exception as e:  # a bug: say so in one line, details with --debug
+            if debug:
+                raise
+            click.echo(f"Error: internal error: {type(e).__name__}: {e} (run with --debug for details)", err=True)
+            code = ExitCode.ERROR
+        if standalone_mode:
+            sys.stdout.flush()
+            sys.exit(code)
+        return code
+
+
+class Ctx:
+    def __init__(self, home_option: str | None, debug: bool):
+        self.home_option = home_option
+        self.debug = debug
+        self._home = None
+
+    @property
+    def home(self):
+        if self._home is None:
+            from . import home
+
+            self._home = home.resolve(self.home_option)
+        return self._home
+
+
+@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", "home_option", metavar="DIR", help="The knowledge-graph home (default: $KGTOOL_HOME, else the bundled graph).")
+@click.option("--debug", is_flag=True, help="Show tracebacks and library warnings.")
+@click.version_option(__version__, prog_name="kgtool")
+@click.pass_context
+def cli(ctx: click.Context, home_option: str | None, debug: bool) -> None:
+    """kgtool: query, export, validate and grow a knowledge graph of international conflicts.
+
+    \b
+    Examples:
+      kgtool query -n csto-members
+      kgtool --home myhome validate new-facts.ttl
+    """
+    if not debug:
+        import logging
+        import warnings
+
+        warnings.filterwarnings("ignore")
+        logging.disable(logging.WARNING)
+    ctx.obj = Ctx(home_option, debug)
+
+
+# --------------------------------------------------------------------------------------
+# output helpers
+# --------------------------------------------------------------------------------------
+class Output:
+    """stdout, or -o FILE written atomically (nothing half-written on error)."""
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self.buffer = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)
+
+    def commit(self) -> None:
+        self.buffer.seek(0)
+        if self.path is None or self.path == "-":
+            out = sys.stdout.buffer
+            shutil.copyfileobj(self.buffer, out)
+            out.flush()
+            return
+        target = Path(self.path)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent if str(target.parent) else ".")
+        except OSError as e:
+            raise KgError(f"cannot write: {e.strerror}", path=self.path) from e
+        try:
+            with os.fdopen(fd, "wb") as f:
+                shutil.copyfileobj(self.buffer, f)
+            os.replace(tmp, target)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+
+def _terminal_width() -> int | None:
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def _graph_format(name: str | None, output: str | None) -> formats.Format:
+    if name:
+        return formats.get(name, "graph")
+    if output and output != "-":
+        return formats.for_path(output, "graph")
+    return formats.get("turtle", "graph")
+
+
+# --------------------------------------------------------------------------------------
+# query
+# --------------------------------------------------------------------------------------
+def _read_query(ctx: Ctx, query: str | None, file: str | None, name: str | None) -> str:
+    given = [x for x in (query, file, name) if x is not None]
+    if len(given) > 1:
+        raise UsageError("give the query once: as an argument, with -f FILE or with -n NAME")
+    if name is not None:
+        queries = ctx.home.query_files()
+        if name not in queries:
+            known = ", ".join(queries) or "none"
+            raise UsageError(f"no named query '{name}' in the home (known: {known}); see kgtool query --list")
+        return queries[name].read_text(encoding="utf-8")
+    if file is not None:
+        try:
+            return (sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise KgError("no such file", path=file) from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise KgError(f"cannot read the query: {e}", path=file) from None
+    if query is None or query == "-":
+        if query is None and sys.stdin.isatty():
+            raise UsageError("no query: give one as an argument, with -f FILE, -n NAME, or on standard input")
+        return sys.stdin.read()
+    return query
+
+
+def question_of(path: Path) -> str:
+    """The '# Question: ...' line of a named query."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.lower().startswith("# question:"):
+                    return line.split(":", 1)[1].strip()
+                if line.strip() and not line.startswith("#"):
+                    break
+    except OSError:
+        pass
+    return ""
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("-f", "--file", "file", metavar="FILE", help="Read the query from FILE ('-' for standard input).")
+@click.option("-n", "--name", "name", metavar="NAME", help="Run the home's named query queries/NAME.rq.")
+@click.option("--list", "list_", is_flag=True, help="List the named queries with their questions.")
+@click.option("--format", "fmt", metavar="F", help=f"Result format: {', '.join(formats.names('results'))} (SELECT/ASK); {', '.join(formats.names('graph'))} (CONSTRUCT/DESCRIBE).")
+@click.option("--reason/--no-reason", default=True, show_default=True, help="Include the OWL RL entailments.")
+@click.option("--param", "params", multiple=True, metavar="VAR=VALUE", help="Bind ?VAR to a Turtle term (cfr:armenia, <IRI>, \"text\"@en, 42).")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop after this long (default 60; 0 for no limit).")
+@click.option("--allow-remote", is_flag=True, help="Allow SERVICE to reach the network.")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
+@click.pass_obj
+def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allow_remote, output):
+    """Run a SPARQL query over the graph (ontology + data, with OWL RL entailments).
+
+    ASK prints true or false and exits 0 or 1.
+
+    \b
+    Examples:
+      kgtool query -n csto-members
+      kgtool query 'SELECT ?s WHERE { ?s a cf:SovereignState }' --format csv
+      kgtool query -n source-of-fact --param fact=cfr:membership-armenia-csto
+      kgtool query --list
+    """
+    from . import sparql
+    from .store import load
+
+    if list_:
+        rows = [(n, question_of(p)) for n, p in ctx.home.query_files().items()]
+        width = max((len(n) for n, _ in rows), default=0)
+        for n, q in rows:
+            click.echo(f"{n.ljust(width)}  {q}")
+        return ExitCode.OK
+    text = _read_query(ctx, query, file, name)
+    home = ctx.home
+    if fmt is not None and fmt not in formats.names("results") + formats.names("graph"):
+        raise UsageError(f"unknown format '{fmt}' (known: {', '.join(dict.fromkeys(formats.names('results') + formats.names('graph')))})")
+    variables = sparql.check(text, allow_remote, home.state_dir())
+    loaded = load(home)
+    bindings = sparql.parse_params(list(params), loaded.prefixes)
+    for var in bindings:
+        if var not in variables:
+            raise UsageError(f"--param {var}: the query has no variable ?{var}")
+    out = Output(output)
+    width = _terminal_width() if output is None else None
+    answer: dict = {}
+
+    def sink(result) -> None:
+        kind = "graph" if result.kind == "graph" else "results"
+        chosen = formats.get(fmt or ("turtle" if kind == "graph" else "table"), kind)
+        options = formats.WriteOptions(prefixes=loaded.prefixes, width=width)
+        chosen.write(result.triples if kind == "graph" else result, out.buffer, options)
+        answer["boolean"] = result.boolean
+
+    sparql.run(
+        loaded.store,
+        text,
+        sink,
+        default_graph=loaded.graphs("graph", inferred=reason),
+        prefixes=loaded.prefixes,
+        bindings=bindings,
+        timeout=sparql.DEFAULT_TIMEOUT if timeout is None else timeout,
+    )
+    out.commit()
+    return ExitCode.NO if answer.get("boolean") is False else ExitCode.OK
+
+
+# --------------------------------------------------------------------------------------
+# export
+# --------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(formats.names("graph")), help="Graph format (default: from -o's extension, else turtle).")
+@click.option("--part", type=click.Choice(["graph", "data", "ontology", "shapes", "all"]), default="graph", show_default=True, help="What to export.")
+@click.option("--inferred", is_flag=True, help="Add the OWL RL entailments.")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
+@click.pass_obj
+def export(ctx: Ctx, fmt, part, inferred, output):
+    """Export the graph (ontology + data), or one part, in a standard RDF format.
+
+    \b
+    Examples:
+      kgtool export > graph.ttl
+      kgtool export --format json-ld --part data -o karabakh.jsonld
+      kgtool export --inferred -o closure.nt
+    """
+    from .export import jsonld_context
+    from .store import load
+
+    chosen = _graph_format(fmt, output)
+    loaded = load(ctx.home)
+    options = formats.WriteOptions(prefixes=loaded.prefixes)
+    if chosen.name == "json-ld":
+        options.context = jsonld_context(loaded)
+    out = Output(output)
+    chosen.write(loaded.triples(part, inferred), out.buffer, options)
+    out.commit()
+    return ExitCode.OK
+
+
+# --------------------------------------------------------------------------------------
+# validate / add
+# --------------------------------------------------------------------------------------
+def _print_report(report, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(report.to_json())
+    elif fmt == "turtle":
+        click.echo(report.report_graph.serialize(format="turtle"))
+    else:
+        for r in report.results:
+            click.echo(r.text())
+        c = report.counts()
+        verdict = "conforms" if report.conforms else "does not conform"
+        click.echo(f"{verdict}: {c['Violation']} violation(s), {c['Warning']} warning(s), {c['Info']} info")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text", show_default=True, help="Report format.")
+@click.option("--allow-remote", is_flag=True, help="Allow remote JSON-LD contexts.")
+@click.pass_obj
+def validate(ctx: Ctx, files, fmt, allow_remote):
+    """Validate FILEs together with the home's graph under the home's SHACL shapes.
+
+    Exits 0 if they conform (warnings allowed), 1 on violations, 2 if a file cannot be read.
+
+    \b
+    Examples:
+      kgtool validate new-facts.ttl
+      kgtool validate new-facts.ttl --format json
+    """
+    from .validation import validate as run
+
+    report = run(ctx.home, list(files), allow_remote=allow_remote)
+    for note in report.notes:
+        click.echo(f"Note: {note}", err=True)
+    _print_report(report, fmt)
+    return ExitCode.OK if report.conforms else ExitCode.NO
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--dry-run", is_flag=True, help="Report what would be added; change nothing.")
+@click.option("--strict", is_flag=True, help="Refuse on warnings too.")
+@click.option("--allow-remote", is_flag=True, help="Allow remote JSON-LD contexts.")
+@click.pass_obj
+def add(ctx: Ctx, files, dry_run, strict, allow_remote):
+    """Validate FILEs with the home and merge them into its data, all or nothing.
+
+    Accepted triples land as one new file under data/submissions/ with a PROV record of
+    when and from which file (name and sha256). Exits 1 if the submission is refused.
+
+    \b
+    Examples:
+      kgtool --home myhome add new-facts.ttl --dry-run
+      kgtool --home myhome add new-facts.ttl
+    """
+    from .submission import add as run
+
+    outcome = run(ctx.home, list(files), dry_run=dry_run, strict=strict, allow_remote=allow_remote)
+    if outcome.report is not None:
+        for r in outcome.report.results:
+            click.echo(r.text(), err=not outcome.merged and not dry_run and r.severity == "Violation" and False)
+    if outcome.reason:
+        click.echo(f"Refused: {outcome.reason}; the home is unchanged.", err=True)
+        return ExitCode.NO
+    new = len(outcome.new_subjects)
+    if dry_run:
+        click.echo(f"Would add {outcome.added} new triple(s) of {outcome.submitted}, describing {new} new entit{'y' if new == 1 else 'ies'}; nothing was changed (dry run).")
+    else:
+        click.echo(f"Added {outcome.added} new triple(s) of {outcome.submitted}, describing {new} new entit{'y' if new == 1 else 'ies'}, as {outcome.written}.")
+    return ExitCode.OK
+
+
+# --------------------------------------------------------------------------------------
+# stats / init
+# --------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--no-check", is_flag=True, help="Skip validating the home against its shapes.")
+@click.pass_obj
+def stats(ctx: Ctx, fmt, no_check):
+    """Figures of the home: triples asserted and inferred, instances per class, uses per property, shapes, conformance.
+
+    \b
+    Example:
+      kgtool stats
+    """
+    import json
+
+    from .stats import stats as run
+
+    s = run(ctx.home, check=not no_check)
+    if fmt == "json":
+        click.echo(json.dumps(s, indent=2))
+        return ExitCode.OK
+    p = s["prefixes"]
+    t = s["triples"]
+    click.echo(f"home: {'(bundled) ' if s['bundled'] else ''}{s['home']}")
+    click.echo(f"triples: {t['ontology'] + t['data']} asserted ({t['ontology']} ontology, {t['data']} data), {t['inferred']} inferred, {t['shapes']} in shapes")
+    f = s["files"]
+    click.echo(f"files: {f['ontology']} ontology, {f['data']} data, {f['shapes']} shapes, {f['queries']} queries")
+    sh = s["shapes"]
+    click.echo(f"shapes: {sh.get('NodeShape', 0)} node shapes, {sh.get('PropertyShape', 0)} property shapes")
+    if "conforms" in s:
+        v = s["validation"]
+        click.echo(f"conforms: {'yes' if s['conforms'] else 'no'} ({v['Violation']} violations, {v['Warning']} warnings, {v['Info']} info)")
+    click.echo("instances per class (with entailments):")
+    for c, n in s["classes"][:25]:
+        click.echo(f"  {n:6d}  {formats.shorten(c, p)}")
+    if len(s["classes"]) > 25:
+        click.echo(f"  ... {len(s['classes']) - 25} more classes (--format json lists all)")
+    click.echo("uses per property (asserted data):")
+    for prop, n in s["properties"][:25]:
+        click.echo(f"  {n:6d}  {formats.shorten(prop, p)}")
+    if len(s["properties"]) > 25:
+        click.echo(f"  ... {len(s['properties']) - 25} more properties (--format json lists all)")
+    return ExitCode.OK
+
+
+@cli.command()
+@click.argument("directory", metavar="DIR")
+def init(directory):
+    """Write a copy of the bundled graph to DIR (new or empty) to start a home of your own.
+
+    \b
+    Example:
+      kgtool init myhome && kgtool --home myhome stats
+    """
+    from . import home
+
+    dest = home.init(directory)
+    click.echo(f"Created a kgtool home in {dest}; use it with --home {directory} or KGTOOL_HOME={directory}.")
+    return ExitCode.OK
+
+
+def main() -> None:
+    cli.main()

@@ -1,0 +1,80 @@
+"""Counts of the home's graph (triples asserted and inferred, instances per class, uses per property, shapes) and whether it conforms."""
+
+from __future__ import annotations
+
+import json
+
+from .home import Home
+from .store import DATA, INFERRED, ONTOLOGY, SHAPES, Loaded, load
+
+SH = "http://www.w3.org/ns/shacl#"
+
+
+def _pairs(loaded: Loaded, query: str, graphs) -> list[tuple[str, int]]:
+    return [(row[0].value, int(row[1].value)) for row in loaded.store.query(query, default_graph=graphs, named_graphs=[])]
+
+
+def home_conforms(home: Home, loaded: Loaded) -> tuple[bool, dict[str, int]]:
+    """Validate the whole home under its shapes; the verdict is cached with the store."""
+    from . import validation
+
+    key = sorted((home.state_dir() / "cache").glob("store-*"))
+    memo = (key[0] / "kgtool-conforms.json") if key else None
+    if memo is not None and memo.is_file():
+        saved = json.loads(memo.read_text(encoding="utf-8"))
+        return saved["conforms"], saved["counts"]
+    report = validation.validate_triples(home, [], [], [], {})
+    counts = report.counts()
+    if memo is not None:
+        try:
+            memo.write_text(json.dumps({"conforms": report.conforms, "counts": counts}), encoding="utf-8")
+        except OSError:
+            pass
+    return report.conforms, counts
+
+
+def stats(home: Home, check: bool = True) -> dict:
+    """A plain dict of the home's figures."""
+    loaded = load(home)
+    c = loaded.counts
+    classes = _pairs(
+        loaded,
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c",
+        [DATA, INFERRED],
+    )
+    properties = _pairs(
+        loaded,
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n) ?p",
+        [DATA],
+    )
+    shapes = _pairs(
+        loaded,
+        f"SELECT ?k (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?k {{ <{SH}NodeShape> <{SH}PropertyShape> }} "
+        f"{{ ?s a ?k }} UNION {{ FILTER(?k = <{SH}PropertyShape>) ?x <{SH}property> ?s FILTER NOT EXISTS {{ ?s a ?k }} }} }} GROUP BY ?k",
+        [SHAPES],
+    )
+    out = {
+        "home": str(home.root),
+        "bundled": home.bundled,
+        "files": {
+            "ontology": len(home.ontology_files()),
+            "data": len(home.data_files()),
+            "shapes": len(home.shape_files()),
+            "queries": len(home.query_files()),
+        },
+        "triples": {
+            "ontology": c.get("ontology", 0),
+            "data": c.get("data", 0),
+            "inferred": c.get("inferred", 0),
+            "shapes": c.get("shapes", 0),
+        },
+        "classes": classes,
+        "properties": properties,
+        "shapes": {k.rsplit("#", 1)[-1]: n for k, n in shapes},
+        "prefixes": loaded.prefixes,
+    }
+    if check:
+        conforms, counts = home_conforms(home, loaded)
+        out["conforms"] = conforms
+        out["validation"] = counts
+    return out
