@@ -47,12 +47,13 @@ def stats(home: Home, check: bool = True) -> dict:
         "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n) ?p",
         [DATA],
     )
-    shapes = _pairs(
+    node_shapes = _pairs(loaded, f"SELECT ('n' AS ?k) (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{SH}NodeShape> }}", [SHAPES])
+    property_shapes = _pairs(
         loaded,
-        f"SELECT ?k (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?k {{ <{SH}NodeShape> <{SH}PropertyShape> }} "
-        f"{{ ?s a ?k }} UNION {{ FILTER(?k = <{SH}PropertyShape>) ?x <{SH}property> ?s FILTER NOT EXISTS {{ ?s a ?k }} }} }} GROUP BY ?k",
+        f"SELECT ('n' AS ?k) (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {{ ?s a <{SH}PropertyShape> }} UNION {{ ?x <{SH}property> ?s }} }}",
         [SHAPES],
     )
+    shapes = [("NodeShape", node_shapes[0][1]), ("PropertyShape", property_shapes[0][1])]
     out = {
         "home": str(home.root),
         "bundled": home.bundled,

@@ -29,7 +29,15 @@ PARTS = {
     "shapes": [SHAPES],
     "all": [ONTOLOGY, DATA, SHAPES],
 }
-CACHE_FORMAT = "1"  # bump when the layout of the cache changes
+CACHE_FORMAT = "1"
+# Prefixes every home may use in queries and output, unless it declares them otherwise.
+WELL_KNOWN = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+}  # bump when the layout of the cache changes
 
 
 @dataclass
@@ -145,4 +153,6 @@ def load(home: Home) -> Loaded:
     except OSError as e:
         shutil.rmtree(final, ignore_errors=True)
         raise KgError(f"the cache at {final} was unreadable and has been removed; run the command again ({e})") from e
-    return Loaded(home, store, meta["prefixes"], meta["counts"], built, time.perf_counter() - start)
+    prefixes = dict(WELL_KNOWN)
+    prefixes.update(meta["prefixes"])
+    return Loaded(home, store, prefixes, meta["counts"], built, time.perf_counter() - start)
