@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import csv
 import functools
-import re
 from pathlib import Path
 
 import owlrl
-import pyoxigraph
 import pyshacl
 import rdflib
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY_DIR = ROOT / "ontology"
@@ -95,63 +93,40 @@ def kg_graph(reason: bool) -> rdflib.Graph:
     return graph
 
 
-@functools.cache
-def _store(reason: bool) -> pyoxigraph.Store:
-    store = pyoxigraph.Store()
-    # The OWL RL closure contains triples with literal subjects (datatype
-    # typing), which are not RDF 1.1 and cannot be loaded into a store.
-    clean = rdflib.Graph()
-    for s, p, o in kg_graph(reason):
-        if isinstance(s, Literal) or not isinstance(p, URIRef):
-            continue
-        clean.add((s, p, o))
-    store.load(clean.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    return store
-
-
-_LITERAL = re.compile(r'^"(?P<lex>.*)"(?:@(?P<lang>[A-Za-z0-9-]+)|\^\^<(?P<dt>[^>]+)>)?$', re.S)
-
-
-def parse_term(text: str) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
-    """An N-Triples-ish term ("<iri>", "cfr:x", "\"lit\"@en", "\"1\"^^<dt>") → pyoxigraph term."""
-    text = text.strip()
-    if text.startswith("<") and text.endswith(">"):
-        return pyoxigraph.NamedNode(text[1:-1])
-    match = _LITERAL.match(text)
-    if match:
-        lexical = match["lex"].replace('\\"', '"').replace("\\\\", "\\")
-        if match["lang"]:
-            return pyoxigraph.Literal(lexical, language=match["lang"])
-        if match["dt"]:
-            return pyoxigraph.Literal(lexical, datatype=pyoxigraph.NamedNode(match["dt"]))
-        return pyoxigraph.Literal(lexical)
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES:
-        return pyoxigraph.NamedNode(PREFIXES[prefix] + local)
-    if re.match(r"^[a-z][a-z0-9+.-]*://", text):
-        return pyoxigraph.NamedNode(text)
-    raise ValueError(f"cannot read {text!r} as an RDF term; use <iri>, prefix:name or \"literal\"")
-
-
-def _cell(term: object) -> str:
-    if term is None:  # unbound variable
-        return ""
-    if isinstance(term, pyoxigraph.BlankNode):
-        return "_:" + term.value
-    return term.value  # NamedNode → IRI, Literal → lexical form
-
-
 def run_query(text: str, reason: bool, bindings: dict[str, str] | None = None) -> list[tuple[str, ...]]:
-    """Rows of a SELECT query over ontology + data (+ OWL RL closure when `reason`).
+    """Rows of a SELECT query, run the way a user runs it: `kgtool query ... --format json`.
 
-    Cells are strings: IRIs as full IRIs, literals as their lexical form, an
-    unbound variable as "". `bindings` maps variable names (without "?") to
-    N-Triples-ish terms, applied with pyoxigraph's `substitutions=`.
+    Over the bundled graph (ontology + data, with the OWL RL entailments when `reason`).
+    Cells are strings: IRIs as full IRIs, literals as their lexical form, an unbound
+    variable as "". `bindings` maps variable names (without "?") to terms written as
+    `--param` takes them (<iri>, cfr:name, "literal"@en).
     """
-    substitutions = {pyoxigraph.Variable(name): parse_term(value) for name, value in (bindings or {}).items()}
-    solutions = _store(reason).query(text, substitutions=substitutions)
-    names = [variable.value for variable in solutions.variables]
-    return [tuple(_cell(solution[name]) for name in names) for solution in solutions]
+    import json
+
+    from click.testing import CliRunner
+
+    from kgtool.cli import cli
+
+    args = ["query", text, "--format", "json", "--reason" if reason else "--no-reason"]
+    for name, value in (bindings or {}).items():
+        args += ["--param", f"{name}={value}"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    variables = doc["head"]["vars"]
+    rows = []
+    for binding in doc["results"]["bindings"]:
+        row = []
+        for var in variables:
+            cell = binding.get(var)
+            if cell is None:
+                row.append("")
+            elif cell["type"] == "bnode":
+                row.append("_:" + cell["value"])
+            else:
+                row.append(cell["value"])
+        rows.append(tuple(row))
+    return rows
 
 
 def query_text(name: str) -> str:
