@@ -39,7 +39,7 @@ def stats(home: Home, check: bool = True) -> dict:
     c = loaded.counts
     classes = _pairs(
         loaded,
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c",
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY DESC(?n) ?c",
         [DATA, INFERRED],
     )
     properties = _pairs(
