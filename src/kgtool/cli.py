@@ -26,7 +26,7 @@ class KgGroup(click.Group):
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
         try:
-            rv = super().main(argv, prog_name=prog_name or "kgtool", complete_var=complete_var, standalone_mode=False, **extra)
+            rv = super().main(argv, prog_name="kgtool", complete_var=complete_var, standalone_mode=False, **extra)
             code = int(rv) if isinstance(rv, int) else ExitCode.OK
         except KgError as e:
             if debug:
@@ -35,6 +35,12 @@ class KgGroup(click.Group):
             code = ExitCode.ERROR
         except click.exceptions.Exit as e:
             code = e.exit_code
+        except click.UsageError as e:
+            if debug:
+                raise
+            command = e.ctx.command_path if e.ctx is not None else "kgtool"
+            click.echo(f"Error: {e.format_message()} (see '{command} --help')", err=True)
+            code = ExitCode.ERROR
         except click.ClickException as e:
             if debug:
                 raise
