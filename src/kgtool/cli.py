@@ -6,7 +6,6 @@ import os
 import shutil
 import sys
 import tempfile
-import traceback
 from pathlib import Path
 from typing import BinaryIO
 
@@ -104,6 +103,32 @@ def cli(ctx: click.Context, home_option: str | None, debug: bool) -> None:
         warnings.filterwarnings("ignore")
         logging.disable(logging.WARNING)
     ctx.obj = Ctx(home_option, debug)
+    _start_progress(ctx)
+
+
+def _start_progress(ctx: click.Context) -> None:
+    """A progress bar on standard error for steps over ~2 s (loading, reasoning, ...), only on a terminal."""
+    from . import progress
+
+    if not sys.stderr.isatty():
+        progress.set_current(None)
+        return
+    bar = progress.Bar(sys.stderr)
+    progress.set_current(bar.report)
+
+    def stop() -> None:
+        bar.close()
+        progress.set_current(None)
+
+    ctx.call_on_close(stop)
+
+
+REASONER_OPTION = click.option(
+    "--reasoner",
+    type=click.Choice(["reasonable", "owlrl"]),
+    default=None,
+    help="OWL RL reasoner for the entailments (default: reasonable if installed, else owlrl).",
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -143,11 +168,38 @@ def _terminal_width() -> int | None:
 
 
 def _graph_format(name: str | None, output: str | None) -> formats.Format:
+    """--format, else the format of -o's extension, else Turtle (export)."""
     if name:
         return formats.get(name, "graph")
     if output and output != "-":
-        return formats.for_path(output, "graph")
+        try:
+            return formats.for_path(output, "graph")
+        except KgError:
+            known = " ".join(e for f in formats.FORMATS if f.kind == "graph" for e in f.extensions)
+            raise UsageError(f"cannot tell the format of '{output}' from its extension; use --format (known: {known})") from None
     return formats.get("turtle", "graph")
+
+
+def _results_format(name: str | None, output: str | None, kind: str) -> formats.Format:
+    """The format for a query's answer: --format, else -o's extension, else table or turtle.
+
+    Raises UsageError when the format does not fit the kind of answer ("select", "ask", "graph").
+    """
+    wanted = "graph" if kind == "graph" else "results"
+    what = {"select": "a SELECT query", "ask": "an ASK query", "graph": "a CONSTRUCT or DESCRIBE query"}[kind]
+    fits = ", ".join(formats.names(wanted))
+    if name is not None:
+        if name not in formats.names(wanted):
+            raise UsageError(f"--format {name} does not fit {what}; use one of: {fits}")
+        return formats.get(name, wanted)
+    if output and output != "-":
+        suffix = Path(output).suffix.lower()
+        for f in formats.FORMATS:
+            if f.kind == wanted and suffix in f.extensions:
+                return f
+        if any(suffix in f.extensions for f in formats.FORMATS):
+            raise UsageError(f"-o {output}: a '{suffix}' file does not fit {what}; use --format (one of: {fits})")
+    return formats.get("turtle" if kind == "graph" else "table", wanted)
 
 
 # --------------------------------------------------------------------------------------
@@ -191,19 +243,41 @@ def question_of(path: Path) -> str:
     return ""
 
 
+def _one_line_query_error(e, text: str, prefixes: dict[str, str]):
+    """Oxigraph's syntax errors can span lines and bury the point ("Prefix not found"): one clear line."""
+    import re
+
+    message = " ".join(e.message.split())
+    if e.line is not None:
+        # The gate (rdflib) found the syntax good, so Oxigraph most likely met an undeclared
+        # prefix, which it reports variously ("Prefix not found", "expected OPTIONAL"): look for one.
+        declared = set(prefixes) | {m or "" for m in re.findall(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:", text)}
+        lines = text.splitlines()
+        where = lines[e.line - 1] if 0 < e.line <= len(lines) else ""
+        where = re.sub(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#.*", " ", where)  # no IRIs, strings, comments
+        missing = [m.group(1) or "" for m in re.finditer(r"(?<![\w?$:])([A-Za-z][\w.-]*)?:", where) if (m.group(1) or "") not in declared]
+        if missing or "Prefix not found" in message:
+            name = f"'{missing[0]}:' " if missing else ""
+            message = f"bad SPARQL: the prefix {name}is not declared; add a PREFIX line (prefixes the home knows: {', '.join(sorted(p for p in prefixes if p))})"
+    e.message = message
+    e.args = (message,)
+    return e
+
+
 @cli.command()
 @click.argument("query", required=False)
 @click.option("-f", "--file", "file", metavar="FILE", help="Read the query from FILE ('-' for standard input).")
 @click.option("-n", "--name", "name", metavar="NAME", help="Run the home's named query queries/NAME.rq.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries with their questions.")
-@click.option("--format", "fmt", metavar="F", help=f"Result format: {', '.join(formats.names('results'))} (SELECT/ASK); {', '.join(formats.names('graph'))} (CONSTRUCT/DESCRIBE).")
+@click.option("--format", "fmt", metavar="F", help=f"Result format: {', '.join(formats.names('results'))} (SELECT/ASK, default table); {', '.join(formats.names('graph'))} (CONSTRUCT/DESCRIBE, default turtle); else from -o's extension.")
 @click.option("--reason/--no-reason", default=True, show_default=True, help="Include the OWL RL entailments.")
 @click.option("--param", "params", multiple=True, metavar="VAR=VALUE", help="Bind ?VAR to a Turtle term (cfr:armenia, <IRI>, \"text\"@en, 42).")
 @click.option("--timeout", type=float, default=None, metavar="SECONDS", help="Stop after this long (default 60; 0 for no limit).")
 @click.option("--allow-remote", is_flag=True, help="Allow SERVICE to reach the network.")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
+@REASONER_OPTION
 @click.pass_obj
-def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allow_remote, output):
+def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allow_remote, output, reasoner):
     """Run a SPARQL query over the graph (ontology + data, with OWL RL entailments).
 
     ASK prints true or false and exits 0 or 1.
@@ -215,21 +289,39 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
       kgtool query -n source-of-fact --param fact=cfr:membership-armenia-csto
       kgtool query --list
     """
+    import re
+
     from . import sparql
+    from .errors import QueryError
     from .store import load
 
     if list_:
         rows = [(n, question_of(p)) for n, p in ctx.home.query_files().items()]
+        if not rows:
+            click.echo(f"Note: the home {ctx.home.root} has no named queries (queries/*.rq)", err=True)
         width = max((len(n) for n, _ in rows), default=0)
         for n, q in rows:
             click.echo(f"{n.ljust(width)}  {q}")
         return ExitCode.OK
+    known = list(dict.fromkeys(formats.names("results") + formats.names("graph")))
+    if fmt is not None and fmt not in known:
+        raise UsageError(f"unknown format '{fmt}' (known: {', '.join(known)})")
     text = _read_query(ctx, query, file, name)
     home = ctx.home
-    if fmt is not None and fmt not in formats.names("results") + formats.names("graph"):
-        raise UsageError(f"unknown format '{fmt}' (known: {', '.join(dict.fromkeys(formats.names('results') + formats.names('graph')))})")
-    variables = sparql.check(text, allow_remote, home.state_dir())
-    loaded = load(home)
+    # Name the query's source in syntax errors: the file, the named query, or standard input.
+    if name is not None:
+        source = f"queries/{name}.rq"
+    elif file is not None:
+        source = "<stdin>" if file == "-" else file
+    else:
+        source = "<stdin>" if query in (None, "-") else "query"
+    try:
+        variables = sparql.check(text, allow_remote, home.state_dir())
+    except QueryError as e:
+        if e.path == "query":
+            e.path = source
+        raise
+    loaded = load(home, reasoner=reasoner)
     bindings = sparql.parse_params(list(params), loaded.prefixes)
     for var in bindings:
         if var not in variables:
@@ -239,21 +331,44 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
     answer: dict = {}
 
     def sink(result) -> None:
-        kind = "graph" if result.kind == "graph" else "results"
-        chosen = formats.get(fmt or ("turtle" if kind == "graph" else "table"), kind)
+        # Runs in the query's worker thread: a wrong format is recorded, not raised, so that the
+        # live result is released in the thread that made it.
+        try:
+            chosen = _results_format(fmt, output, result.kind)
+        except UsageError as e:
+            answer["error"] = e.with_traceback(None)  # a traceback would keep the result alive
+            return
         options = formats.WriteOptions(prefixes=loaded.prefixes, width=width)
-        chosen.write(result.triples if kind == "graph" else result, out.buffer, options)
+        if chosen.name == "json-ld":
+            from .export import jsonld_context
+
+            options.context = jsonld_context(loaded)
+        chosen.write(result.triples if result.kind == "graph" else result, out.buffer, options)
         answer["boolean"] = result.boolean
 
-    sparql.run(
-        loaded.store,
-        text,
-        sink,
-        default_graph=loaded.graphs("graph", inferred=reason),
-        prefixes=loaded.prefixes,
-        bindings=bindings,
-        timeout=sparql.DEFAULT_TIMEOUT if timeout is None else timeout,
-    )
+    try:
+        sparql.run(
+            loaded.store,
+            text,
+            sink,
+            default_graph=loaded.graphs("graph", inferred=reason),
+            prefixes=loaded.prefixes,
+            bindings=bindings,
+            timeout=sparql.DEFAULT_TIMEOUT if timeout is None else timeout,
+        )
+    except QueryError as e:
+        if e.path == "query":
+            e.path = source
+        raise _one_line_query_error(e, text, loaded.prefixes) from None
+    except RuntimeError as e:
+        # Oxigraph binds a SELECT's variables only where the SELECT returns them.
+        m = re.search(r"variable \?(\w+) in its SELECT projection", str(e))
+        if m is None:
+            raise
+        var = m.group(1)
+        raise UsageError(f"--param {var}: the SELECT does not return ?{var}; add ?{var} to the SELECT clause (or use SELECT *) to bind it") from None
+    if "error" in answer:
+        raise answer["error"]
     out.commit()
     return ExitCode.NO if answer.get("boolean") is False else ExitCode.OK
 
@@ -266,8 +381,9 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
 @click.option("--part", type=click.Choice(["graph", "data", "ontology", "shapes", "all"]), default="graph", show_default=True, help="What to export.")
 @click.option("--inferred", is_flag=True, help="Add the OWL RL entailments.")
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
+@REASONER_OPTION
 @click.pass_obj
-def export(ctx: Ctx, fmt, part, inferred, output):
+def export(ctx: Ctx, fmt, part, inferred, output, reasoner):
     """Export the graph (ontology + data), or one part, in a standard RDF format.
 
     \b
@@ -279,13 +395,27 @@ def export(ctx: Ctx, fmt, part, inferred, output):
     from .export import jsonld_context
     from .store import load
 
+    if inferred and part == "shapes":
+        raise UsageError("--inferred adds the graph's entailments; it does not apply to --part shapes")
+    from . import progress
+
     chosen = _graph_format(fmt, output)
-    loaded = load(ctx.home)
+    loaded = load(ctx.home, reasoner=reasoner)
     options = formats.WriteOptions(prefixes=loaded.prefixes)
     if chosen.name == "json-ld":
         options.context = jsonld_context(loaded)
     out = Output(output)
-    chosen.write(loaded.triples(part, inferred), out.buffer, options)
+    report = progress.current()
+    names = {"graph": ["ontology", "data"], "all": ["ontology", "data", "shapes"]}.get(part, [part])
+    total = sum(loaded.counts.get(n, 0) for n in names + (["inferred"] if inferred else []))
+
+    def counted(triples):
+        for i, t in enumerate(triples, 1):
+            if i % 10000 == 0:
+                report("exporting", i, total)
+            yield t
+
+    chosen.write(counted(loaded.triples(part, inferred)), out.buffer, options)
     out.commit()
     return ExitCode.OK
 
@@ -293,27 +423,36 @@ def export(ctx: Ctx, fmt, part, inferred, output):
 # --------------------------------------------------------------------------------------
 # validate / add
 # --------------------------------------------------------------------------------------
+def _report_text(report) -> str:
+    lines = [r.text() for r in report.results]
+    c = report.counts()
+    verdict = "conforms" if report.conforms else "does not conform"
+    lines.append(f"{verdict}: {c['Violation']} violation(s), {c['Warning']} warning(s), {c['Info']} info")
+    return "\n".join(lines)
+
+
+# validate --format: one row per report format
+REPORT_WRITERS = {
+    "text": _report_text,
+    "turtle": lambda report: report.to_turtle().rstrip("\n"),
+    "json": lambda report: report.to_json(),
+}
+
+
 def _print_report(report, fmt: str) -> None:
-    if fmt == "json":
-        click.echo(report.to_json())
-    elif fmt == "turtle":
-        click.echo(report.report_graph.serialize(format="turtle"))
-    else:
-        for r in report.results:
-            click.echo(r.text())
-        c = report.counts()
-        verdict = "conforms" if report.conforms else "does not conform"
-        click.echo(f"{verdict}: {c['Violation']} violation(s), {c['Warning']} warning(s), {c['Info']} info")
+    click.echo(REPORT_WRITERS[fmt](report))
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text", show_default=True, help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(list(REPORT_WRITERS)), default="text", show_default=True, help="Report format (json: see docs/validation-report.md).")
 @click.option("--allow-remote", is_flag=True, help="Allow remote JSON-LD contexts.")
 @click.pass_obj
 def validate(ctx: Ctx, files, fmt, allow_remote):
     """Validate FILEs together with the home's graph under the home's SHACL shapes.
 
+    Judges the files' nodes, and the home's nodes they touch, with what the home says about
+    them. One line per result: file:line, severity, focus node, path, message, value.
     Exits 0 if they conform (warnings allowed), 1 on violations, 2 if a file cannot be read.
 
     \b
@@ -339,8 +478,10 @@ def validate(ctx: Ctx, files, fmt, allow_remote):
 def add(ctx: Ctx, files, dry_run, strict, allow_remote):
     """Validate FILEs with the home and merge them into its data, all or nothing.
 
-    Accepted triples land as one new file under data/submissions/ with a PROV record of
-    when and from which file (name and sha256). Exits 1 if the submission is refused.
+    Refuses on any violation (and on warnings with --strict), and a submission with no new
+    triple. Accepted triples land as one new file under data/submissions/ with a PROV record
+    of when and from which file (name and sha256); delete it to revert. Concurrent adds wait
+    for the home's lock. Exits 1 if the submission is refused.
 
     \b
     Examples:
@@ -352,16 +493,25 @@ def add(ctx: Ctx, files, dry_run, strict, allow_remote):
     outcome = run(ctx.home, list(files), dry_run=dry_run, strict=strict, allow_remote=allow_remote)
     if outcome.report is not None:
         for r in outcome.report.results:
-            click.echo(r.text(), err=not outcome.merged and not dry_run and r.severity == "Violation" and False)
+            click.echo(r.text())
     if outcome.reason:
         click.echo(f"Refused: {outcome.reason}; the home is unchanged.", err=True)
         return ExitCode.NO
-    new = len(outcome.new_subjects)
+    n = len(outcome.new_subjects)
+    entities = f"{n} new entit{'y' if n == 1 else 'ies'}"
     if dry_run:
-        click.echo(f"Would add {outcome.added} new triple(s) of {outcome.submitted}, describing {new} new entit{'y' if new == 1 else 'ies'}; nothing was changed (dry run).")
+        click.echo(f"Would add {outcome.added} new triple(s) of {outcome.submitted}, describing {entities}; nothing was changed (dry run).")
+        shown = ADD_LISTS_NEW_ENTITIES
+        for iri in outcome.new_subjects[:shown]:
+            click.echo(f"  new: {formats.shorten(iri, outcome.prefixes)}")
+        if n > shown:
+            click.echo(f"  ... and {n - shown} more")
     else:
-        click.echo(f"Added {outcome.added} new triple(s) of {outcome.submitted}, describing {new} new entit{'y' if new == 1 else 'ies'}, as {outcome.written}.")
+        click.echo(f"Added {outcome.added} new triple(s) of {outcome.submitted}, describing {entities}, as {outcome.written}.")
     return ExitCode.OK
+
+
+ADD_LISTS_NEW_ENTITIES = 20  # add --dry-run names at most this many new entities
 
 
 # --------------------------------------------------------------------------------------

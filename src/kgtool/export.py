@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from .store import ONTOLOGY, Loaded
 
 OWL = "http://www.w3.org/2002/07/owl#"
+# A term must not look like a keyword (@...), a compact IRI (a:b) or an IRI: plain names only.
+_TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
 def jsonld_context(loaded: Loaded) -> dict:
@@ -29,8 +33,8 @@ def jsonld_context(loaded: Loaded) -> dict:
         locals_seen[local] = locals_seen.get(local, 0) + 1
     for iri, kind in kinds.items():
         local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        if not local or local in taken or locals_seen[local] > 1 or local.startswith("@"):
-            continue  # ambiguous or clashing with a prefix: leave it as a compact IRI
+        if not local or local in taken or locals_seen[local] > 1 or not _TERM.match(local):
+            continue  # ambiguous, clashing with a prefix, or not a plain name: leave it as a compact IRI
         if "ObjectProperty" in kind and "DatatypeProperty" not in kind:
             context[local] = {"@id": iri, "@type": "@id"}
         else:

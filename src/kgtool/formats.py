@@ -132,7 +132,9 @@ def _results_writer(fmt) -> Callable[..., None]:
     def write(result, out: BinaryIO, options: WriteOptions) -> None:
         target = result.boolean_result if result.kind == "ask" else result.solutions
         target.serialize(out, fmt)
-        if fmt in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML):
+        # JSON and XML end without a newline, and so does an ASK answer in CSV/TSV (which the
+        # W3C note leaves undefined; Oxigraph writes the bare word): end every output with one.
+        if fmt in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML) or result.kind == "ask":
             out.write(b"\n")
 
     return write
@@ -141,34 +143,155 @@ def _results_writer(fmt) -> Callable[..., None]:
 # --------------------------------------------------------------------------------------
 # graph writers
 # --------------------------------------------------------------------------------------
+def _sorted_prefixes(prefixes: dict[str, str]) -> dict[str, str]:
+    return {name: prefixes[name] for name in sorted(prefixes)}
+
+
 def _graph_writer(rdf_format) -> Callable[..., None]:
+    """A streaming writer by Oxigraph (N-Triples, RDF/XML): fast and constant in memory."""
+
     def write(triples: Iterable, out: BinaryIO, options: WriteOptions) -> None:
-        ox.serialize(triples, out, rdf_format, prefixes=options.prefixes or None)
+        ox.serialize(triples, out, rdf_format, prefixes=_sorted_prefixes(options.prefixes) or None)
 
     return write
 
 
 def _dataset_writer(rdf_format) -> Callable[..., None]:
+    """N-Quads and TriG: the triples go to the default graph."""
+
     def write(triples: Iterable, out: BinaryIO, options: WriteOptions) -> None:
         quads = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) if isinstance(t, ox.Triple) else t for t in triples)
-        kwargs = {"prefixes": options.prefixes} if rdf_format == ox.RdfFormat.TRIG and options.prefixes else {}
+        kwargs = {"prefixes": _sorted_prefixes(options.prefixes)} if rdf_format == ox.RdfFormat.TRIG and options.prefixes else {}
         ox.serialize(quads, out, rdf_format, **kwargs)
 
     return write
 
 
-def write_jsonld(triples: Iterable, out: BinaryIO, options: WriteOptions) -> None:
-    """Compacted JSON-LD with an inline @context (the home's prefixes and ontology terms)."""
-    import rdflib  # only the JSON-LD writer needs rdflib's compaction
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-    nt = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
-    graph = rdflib.Graph()
-    graph.parse(data=nt.decode("utf-8"), format="nt")
-    context = options.context if options.context is not None else dict(options.prefixes)
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=2)
-    out.write(text.encode("utf-8"))
-    if not text.endswith("\n"):
-        out.write(b"\n")
+
+def _term_key(term: Any) -> tuple:
+    """Sort order of terms: IRIs, then blank nodes, then literals; each by its text."""
+    if isinstance(term, ox.NamedNode):
+        return (0, term.value)
+    if isinstance(term, ox.BlankNode):
+        return (1, term.value)
+    return (2, term.value, term.datatype.value, term.language or "")
+
+
+def _triple_key(t: Any) -> tuple:
+    return (_term_key(t.subject), t.predicate.value != RDF_TYPE, t.predicate.value, _term_key(t.object))
+
+
+def write_turtle(triples: Iterable, out: BinaryIO, options: WriteOptions) -> None:
+    """Pretty Turtle: the home's prefixes, one block per subject (rdf:type first), a blank line between.
+
+    Oxigraph writes the terms (faithfully: every literal keeps its lexical form) and groups a
+    subject's predicates and objects once the triples are sorted; blocks are then spaced. Lines
+    are safe to split because Oxigraph escapes line breaks inside literals.
+    """
+    ordered = sorted(triples, key=_triple_key)
+    prefixes = _sorted_prefixes(options.prefixes)
+    text = ox.serialize(ordered, None, ox.RdfFormat.TURTLE, prefixes=prefixes or None).decode("utf-8")
+    lines = [f"@prefix {name}: <{ns}> ." for name, ns in prefixes.items()]  # in order of name
+    for line in text.splitlines():
+        if line.startswith("@prefix "):
+            continue  # Oxigraph's own order of the same prefixes
+        if not line.startswith("\t") and lines:
+            lines.append("")  # a new subject
+        lines.append("    " + line[1:] if line.startswith("\t") else line)
+    out.write(("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
+
+
+# --------------------------------------------------------------------------------------
+# JSON-LD: compacted by hand against the given @context, so that no literal is rewritten
+# (rdflib's compaction turns "01"^^xsd:integer into 1 and "1.0E0"^^xsd:double into 1.0).
+# https://www.w3.org/TR/json-ld11/#compacted-document-form
+# --------------------------------------------------------------------------------------
+XSD_STRING = XSD + "string"
+
+
+class _Compactor:
+    """Compact IRIs and values with an @context of prefixes and term definitions."""
+
+    def __init__(self, context: dict[str, Any]):
+        self.prefixes = {name: ns for name, ns in context.items() if isinstance(ns, str) and not ns.startswith("@") and ns[-1:] in "#/:?[]@"}
+        self.terms: dict[str, tuple[str, bool]] = {}  # IRI -> (term, values are IRIs)
+        for name, definition in context.items():
+            if isinstance(definition, str):
+                iri, coerced = definition, False
+            elif isinstance(definition, dict) and isinstance(definition.get("@id"), str) and set(definition) <= {"@id", "@type"}:
+                iri, coerced = definition["@id"], definition.get("@type") == "@id"
+                if "@type" in definition and not coerced:
+                    continue  # a datatype coercion: values would need to match it; do not use the term
+            else:
+                continue
+            if name in self.prefixes:
+                continue  # a prefix, not a term for a property or class
+            self.terms.setdefault(iri, (name, coerced))
+
+    def iri(self, iri: str) -> str:
+        """A compact IRI (prefix:local) where a prefix fits and reads back the same, else the IRI."""
+        best = None
+        for name, ns in self.prefixes.items():
+            if iri.startswith(ns) and len(iri) > len(ns) and (best is None or len(ns) > len(best[1])):
+                best = (name, ns)
+        if best is None:
+            return iri
+        local = iri[len(best[1]):]
+        if local.startswith("//"):
+            return iri  # "p://x" would read as an absolute IRI
+        return f"{best[0]}:{local}"
+
+    def node_id(self, term: Any) -> str:
+        return f"_:{term.value}" if isinstance(term, ox.BlankNode) else self.iri(term.value)
+
+    def vocab(self, iri: str, coerced: bool | None = None) -> str:
+        """A property or class: its term when there is one (and coercion fits), else a compact IRI."""
+        found = self.terms.get(iri)
+        if found is not None and (coerced is None or found[1] == coerced):
+            return found[0]
+        return self.iri(iri)
+
+    def value(self, term: Any) -> Any:
+        if isinstance(term, (ox.NamedNode, ox.BlankNode)):
+            return {"@id": self.node_id(term)}
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if term.datatype.value == XSD_STRING:
+            return term.value
+        return {"@value": term.value, "@type": self.iri(term.datatype.value)}
+
+
+def write_jsonld(triples: Iterable, out: BinaryIO, options: WriteOptions) -> None:
+    """Compacted JSON-LD with an inline @context (the home's prefixes and ontology terms), nodes sorted by @id.
+
+    Literals stay strings with their datatype ("@value"/"@type"), never JSON numbers, so that a
+    JSON-LD processor expands the document to exactly the triples written.
+    """
+    context = options.context if options.context is not None else _sorted_prefixes({k: v for k, v in options.prefixes.items() if k})
+    c = _Compactor(context)
+    nodes: dict[Any, dict[str, Any]] = {}
+    for t in sorted(triples, key=_triple_key):
+        node = nodes.setdefault(t.subject, {"@id": c.node_id(t.subject)})
+        o = t.object
+        if t.predicate.value == RDF_TYPE and isinstance(o, ox.NamedNode):
+            key, value = "@type", c.vocab(o.value)
+        elif isinstance(o, (ox.NamedNode, ox.BlankNode)) and t.predicate.value in c.terms and c.terms[t.predicate.value][1]:
+            key, value = c.terms[t.predicate.value][0], c.node_id(o)  # the term says: values are IRIs
+        else:
+            key, value = c.vocab(t.predicate.value, coerced=False), c.value(o)
+        node.setdefault(key, []).append(value)
+    graph = []
+    for node in nodes.values():
+        ordered = {"@id": node.pop("@id")}
+        if "@type" in node:
+            ordered["@type"] = node.pop("@type")
+        ordered.update(sorted(node.items()))
+        graph.append({k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in ordered.items()})
+    graph.sort(key=lambda n: n["@id"])
+    doc = {"@context": context, "@graph": graph}
+    out.write(json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
 
 
 R = ox.QueryResultsFormat
@@ -182,7 +305,7 @@ FORMATS: tuple[Format, ...] = (
     Format("xml", "results", (".srx", ".xml"), "application/sparql-results+xml", _results_writer(R.XML), description="SPARQL Query Results XML"),
     Format("md", "results", (".md",), "text/markdown", write_md, description="Markdown table"),
     # graphs: CONSTRUCT, DESCRIBE, export, and input files
-    Format("turtle", "graph", (".ttl",), "text/turtle", _graph_writer(G.TURTLE), G.TURTLE, "Turtle"),
+    Format("turtle", "graph", (".ttl",), "text/turtle", write_turtle, G.TURTLE, "Turtle (pretty)"),
     Format("nt", "graph", (".nt",), "application/n-triples", _graph_writer(G.N_TRIPLES), G.N_TRIPLES, "N-Triples"),
     Format("nq", "graph", (".nq",), "application/n-quads", _dataset_writer(G.N_QUADS), G.N_QUADS, "N-Quads"),
     Format("trig", "graph", (".trig",), "application/trig", _dataset_writer(G.TRIG), G.TRIG, "TriG"),

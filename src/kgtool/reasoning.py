@@ -1,47 +1,341 @@
-"""OWL 2 RL entailments (owlrl) of a graph, without the built-in vocabularies' own axioms."""
+"""OWL 2 RL entailments of a set of triples, by `reasonable` (Rust, fast) or `owlrl` (pure Python), less noise.
+
+Both reasoners return the same entailments on the bundled graph (tests/test_reasoning.py),
+modulo what is filtered as noise here. `reasonable` 0.4 needs two repairs, made here:
+
+* its prp-ifp rule is unsound (from `a p x . b p y` with p inverse-functional it concludes
+  `a owl:sameAs b` even when x != y), so inverse-functional declarations are withheld
+  from it and the rule is applied here;
+* it does not implement prp-spo2 (owl:propertyChainAxiom), so chains are applied here;
+* it leaves out the schema rules scm-spo, scm-dom1/2, scm-rng1/2 (subproperty transitivity,
+  domains and ranges inherited along subclasses and subproperties) and the symmetry of
+  owl:equivalentClass / owl:equivalentProperty, so they are applied here.
+
+Both rules are re-applied, with `reasonable` run again on what they add, until nothing new
+comes: the result is the OWL 2 RL closure (https://www.w3.org/TR/owl2-profiles/#Reasoning_in_OWL_2_RL_and_RDF_Graphs_using_Rules).
+"""
 
 from __future__ import annotations
 
-from typing import Iterable
+import os
+import tempfile
+from typing import Callable, Iterable
 
-BUILTIN_NAMESPACES = (
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "http://www.w3.org/2000/01/rdf-schema#",
-    "http://www.w3.org/2002/07/owl#",
-    "http://www.w3.org/2001/XMLSchema#",
-)
-OWL = "http://www.w3.org/2002/07/owl#"
+import pyoxigraph as ox
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+BUILTIN_NAMESPACES = (RDF, RDFS, OWL, XSD)
+RDF_TYPE = RDF + "type"
 # Relations every term has with itself under OWL RL (eq-ref, scm-cls, scm-op, ...): true, and noise.
 REFLEXIVE = {OWL + "sameAs", OWL + "equivalentClass", OWL + "equivalentProperty", RDFS + "subClassOf", RDFS + "subPropertyOf"}
 # Types every individual or class has (owl:Thing, rdfs:Resource, ...): true, and noise.
 TRIVIAL_TYPES = {OWL + "Thing", RDFS + "Resource", OWL + "NamedIndividual"}
+# Classes every class is a subclass of (scm-cls): true, and noise.
+TRIVIAL_SUPERCLASSES = {OWL + "Thing", RDFS + "Resource"}
+
+REASONERS = ("reasonable", "owlrl")
+Progress = Callable[[str, int, "int | None"], None]  # (phase, done, total or None)
+
+
+def available(name: str) -> bool:
+    """Whether the reasoner's package is installed (without importing it: that is slow)."""
+    from importlib.util import find_spec
+
+    return find_spec(name) is not None
+
+
+def default_reasoner() -> str:
+    """`reasonable` when installed, else `owlrl`."""
+    return "reasonable" if available("reasonable") else "owlrl"
 
 
 def is_noise(s: str, p: str, o: str, s_is_iri: bool) -> bool:
     """Entailments that say nothing about the home's own terms and would flood every answer."""
     if s_is_iri and s.startswith(BUILTIN_NAMESPACES):
-        return True  # owlrl's axiomatic triples about rdf:, rdfs:, owl:, xsd: terms
+        return True  # axiomatic triples about rdf:, rdfs:, owl:, xsd: terms
     if p in REFLEXIVE and s == o:
         return True
     if p == RDF_TYPE and o in TRIVIAL_TYPES:
         return True
+    if p in (RDFS + "subClassOf", RDFS + "domain", RDFS + "range") and o in TRIVIAL_SUPERCLASSES:
+        return True
     return False
 
 
-def entailments(graph) -> Iterable:
-    """The triples owlrl's OWL RL closure adds to an rdflib Graph (which is left unchanged), less noise."""
+def _keep(t: ox.Triple) -> bool:
+    s = t.subject
+    if isinstance(s, ox.Literal) or isinstance(t.object, ox.Triple):
+        return False
+    return not is_noise(s.value, t.predicate.value, t.object.value if not isinstance(t.object, ox.Triple) else "", isinstance(s, ox.NamedNode))
+
+
+def entailments(triples: Iterable[ox.Triple], reasoner: str | None = None, progress: Progress | None = None) -> list[ox.Triple]:
+    """The triples that the OWL 2 RL closure adds to `triples` (pyoxigraph Triples), less noise, sorted.
+
+    Raises ValueError for an unknown reasoner name.
+    """
+    reasoner = reasoner or default_reasoner()
+    asserted = set(triples)
+    if reasoner == "owlrl":
+        closure = _owlrl(asserted, progress)
+    elif reasoner == "reasonable":
+        closure = _reasonable(asserted, progress)
+    else:
+        raise ValueError(f"unknown reasoner '{reasoner}' (known: {', '.join(REASONERS)})")
+    out = [t for t in closure if t not in asserted and _keep(t)]
+    out.sort(key=str)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# owlrl
+# --------------------------------------------------------------------------------------
+def _owlrl(asserted: set[ox.Triple], progress: Progress | None) -> set[ox.Triple]:
     import owlrl
     import rdflib
 
-    closure = rdflib.Graph()
-    for triple in graph:
-        closure.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
-    for s, p, o in closure:
-        if (s, p, o) in graph or isinstance(s, rdflib.Literal):
+    if progress:
+        progress("reasoning (owlrl)", 0, None)
+    graph = rdflib.Graph()
+    cache: dict = {}
+    for t in asserted:  # term by term, so that blank nodes keep their labels
+        graph.add(tuple(cache.get(x) or cache.setdefault(x, _to_rdflib(x)) for x in (t.subject, t.predicate, t.object)))
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    closure = _closure_to_ox(graph)
+    if progress:
+        progress("reasoning (owlrl)", 1, 1)
+    return closure
+
+
+# --------------------------------------------------------------------------------------
+# reasonable, with prp-ifp and prp-spo2 applied here
+# --------------------------------------------------------------------------------------
+_TYPE = ox.NamedNode(RDF_TYPE)
+_IFP_CLASS = ox.NamedNode(OWL + "InverseFunctionalProperty")
+_SAME = ox.NamedNode(OWL + "sameAs")
+_CHAIN = ox.NamedNode(OWL + "propertyChainAxiom")
+_FIRST = ox.NamedNode(RDF + "first")
+_REST = ox.NamedNode(RDF + "rest")
+_NIL = ox.NamedNode(RDF + "nil")
+_XSD_STRING = XSD + "string"
+
+
+def _to_ox(term):
+    """An rdflib term (as `reasonable` returns them) as a pyoxigraph term."""
+    import rdflib
+
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def _to_rdflib(term):
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def _closure_to_ox(triples) -> set[ox.Triple]:
+    """rdflib (s, p, o) tuples as pyoxigraph Triples, skipping generalized ones (literal subjects)."""
+    closure = set()
+    cache: dict = {}
+    for s, p, o in triples:
+        try:
+            closure.add(ox.Triple(cache.get(s) or cache.setdefault(s, _to_ox(s)), cache.get(p) or cache.setdefault(p, _to_ox(p)), cache.get(o) or cache.setdefault(o, _to_ox(o))))
+        except (TypeError, ValueError):
             continue
-        if is_noise(str(s), str(p), str(o), isinstance(s, rdflib.URIRef)):
+    return closure
+
+
+def _run_reasonable(triples: set[ox.Triple]) -> set[ox.Triple]:
+    import reasonable
+
+    # Turtle is the only input it reads; N-Triples is Turtle. Blank node labels are kept.
+    fd, path = tempfile.mkstemp(suffix=".ttl", prefix="kgtool-reason-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            ox.serialize(triples, f, ox.RdfFormat.N_TRIPLES)
+        r = reasonable.PyReasoner()
+        r.load_file(path)
+        out = r.reason()
+    finally:
+        os.unlink(path)
+    return _closure_to_ox(out)
+
+
+def _list(closure_by_subject: dict, head) -> list | None:
+    items = []
+    seen = set()
+    while head != _NIL:
+        if head in seen:
+            return None
+        seen.add(head)
+        firsts = closure_by_subject.get((head, _FIRST))
+        rests = closure_by_subject.get((head, _REST))
+        if not firsts or not rests:
+            return None
+        items.append(next(iter(firsts)))
+        head = next(iter(rests))
+    return items
+
+
+def _rules(closure: set[ox.Triple]) -> set[ox.Triple]:
+    """What prp-ifp and prp-spo2 derive from `closure`."""
+    by_sp: dict = {}
+    by_p: dict = {}
+    for t in closure:
+        by_p.setdefault(t.predicate, []).append(t)
+        if t.predicate in (_FIRST, _REST):
+            by_sp.setdefault((t.subject, t.predicate), set()).add(t.object)
+    derived: set[ox.Triple] = set()
+    # prp-ifp: p inverse-functional, x p z, y p z => x sameAs y
+    for t in by_p.get(_TYPE, ()):
+        if t.object != _IFP_CLASS or isinstance(t.subject, ox.Literal):
             continue
-        yield s, p, o
+        subjects_of: dict = {}
+        for u in by_p.get(t.subject, ()):
+            subjects_of.setdefault(u.object, set()).add(u.subject)
+        for subjects in subjects_of.values():
+            if len(subjects) > 1:
+                for x in subjects:
+                    for y in subjects:
+                        if x != y:
+                            derived.add(ox.Triple(x, _SAME, y))
+    # prp-spo2: p propertyChainAxiom (p1 ... pn), x0 p1 x1 ... pn xn => x0 p xn
+    derived |= _schema(by_p)
+    for t in by_p.get(_CHAIN, ()):
+        chain = _list(by_sp, t.object)
+        if not chain or not isinstance(t.subject, ox.NamedNode):
+            continue
+        pairs = {(u.subject, u.object) for u in by_p.get(chain[0], ())}
+        for link in chain[1:]:
+            step: dict = {}
+            for u in by_p.get(link, ()):
+                step.setdefault(u.subject, []).append(u.object)
+            pairs = {(x, z) for x, y in pairs for z in step.get(y, ())}
+        for x, z in pairs:
+            if not isinstance(x, ox.Literal):
+                derived.add(ox.Triple(x, t.subject, z))
+    return derived
+
+
+_SUBPROP = ox.NamedNode(RDFS + "subPropertyOf")
+_SUBCLASS = ox.NamedNode(RDFS + "subClassOf")
+_DOMAIN = ox.NamedNode(RDFS + "domain")
+_RANGE = ox.NamedNode(RDFS + "range")
+_EQCLASS = ox.NamedNode(OWL + "equivalentClass")
+_EQPROP = ox.NamedNode(OWL + "equivalentProperty")
+
+
+def _transitive(pairs: dict) -> dict:
+    """The transitive closure of a relation given as {x: {y, ...}} (each x reaches itself too)."""
+    out = {}
+    for start in pairs:
+        seen = {start}
+        todo = [start]
+        while todo:
+            for nxt in pairs.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        out[start] = seen
+    return out
+
+
+def _schema(by_p: dict) -> set[ox.Triple]:
+    """scm-spo, scm-eqc1, scm-eqp1, scm-dom1/2, scm-rng1/2 and the symmetry of equivalentClass/equivalentProperty."""
+    derived = set()
+    for eq in (_EQCLASS, _EQPROP):
+        for t in by_p.get(eq, ()):
+            if not isinstance(t.object, ox.Literal):
+                derived.add(ox.Triple(t.object, eq, t.subject))
+    sub_prop: dict = {}
+    for t in by_p.get(_SUBPROP, ()):
+        sub_prop.setdefault(t.subject, set()).add(t.object)
+    sub_class: dict = {}
+    for t in by_p.get(_SUBCLASS, ()):
+        sub_class.setdefault(t.subject, set()).add(t.object)
+    # scm-eqc1, scm-eqp1: equivalence is subsumption both ways
+    for eq, sub, rel in ((_EQCLASS, sub_class, _SUBCLASS), (_EQPROP, sub_prop, _SUBPROP)):
+        for t in by_p.get(eq, ()):
+            if not isinstance(t.object, ox.Literal) and t.subject != t.object:
+                sub.setdefault(t.subject, set()).add(t.object)
+                sub.setdefault(t.object, set()).add(t.subject)
+                derived.add(ox.Triple(t.subject, rel, t.object))
+                derived.add(ox.Triple(t.object, rel, t.subject))
+    supers_p = _transitive(sub_prop)
+    supers_c = _transitive(sub_class)
+    for p, ups in supers_p.items():
+        derived.update(ox.Triple(p, _SUBPROP, q) for q in ups if q != p)
+    for rel in (_DOMAIN, _RANGE):
+        declared: dict = {}
+        for t in by_p.get(rel, ()):
+            declared.setdefault(t.subject, set()).add(t.object)
+        for p in set(declared) | set(supers_p):
+            classes = set()
+            for q in supers_p.get(p, {p}):
+                for c in declared.get(q, ()):
+                    classes |= supers_c.get(c, {c})
+            if not isinstance(p, ox.Literal):
+                derived.update(ox.Triple(p, rel, c) for c in classes)
+    return derived
+
+
+_TRANSITIVE = ox.NamedNode(OWL + "TransitiveProperty")
+
+
+def _presaturate(asserted: set[ox.Triple]) -> set[ox.Triple]:
+    """The asserted triples plus what the rules applied here derive from them (with transitive
+    properties closed), so that `reasonable` usually runs once instead of twice."""
+    base = set(asserted)
+    for _ in range(3):
+        transitive = {t.subject for t in base if t.predicate == _TYPE and t.object == _TRANSITIVE}
+        closed = set()
+        for p in transitive:
+            edges: dict = {}
+            for t in base:
+                if t.predicate == p:
+                    edges.setdefault(t.subject, set()).add(t.object)
+            for x, reach in _transitive(edges).items():
+                closed.update(ox.Triple(x, p, y) for y in reach if y != x and not isinstance(x, ox.Literal))
+        new = (_rules(base | closed) | closed) - base
+        if not new:
+            break
+        base |= new
+    return base
+
+
+def _reasonable(asserted: set[ox.Triple], progress: Progress | None) -> set[ox.Triple]:
+    withheld = {t for t in asserted if t.predicate == _TYPE and t.object == _IFP_CLASS}
+    base = _presaturate(asserted) - withheld
+    rounds = 0
+    while True:
+        rounds += 1
+        if progress:
+            progress("reasoning (reasonable)", rounds - 1, None)
+        closure = _run_reasonable(base) | withheld
+        new = _rules(closure) - closure
+        if not new:
+            return closure
+        base = (closure - withheld) | new
+        # an inverse-functional declaration derived by the reasoner must not reach it either
+        derived_ifp = {t for t in base if t.predicate == _TYPE and t.object == _IFP_CLASS}
+        withheld |= derived_ifp
+        base -= derived_ifp

@@ -18,8 +18,8 @@ def home_conforms(home: Home, loaded: Loaded) -> tuple[bool, dict[str, int]]:
     """Validate the whole home under its shapes; the verdict is cached with the store."""
     from . import validation
 
-    key = sorted((home.state_dir() / "cache").glob("store-*"))
-    memo = (key[0] / "kgtool-conforms.json") if key else None
+    # The verdict depends on the graph and the shapes, which the store's key covers.
+    memo = (loaded.path / "kgtool-conforms.json") if loaded.path is not None else None
     if memo is not None and memo.is_file():
         saved = json.loads(memo.read_text(encoding="utf-8"))
         return saved["conforms"], saved["counts"]

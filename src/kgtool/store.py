@@ -1,7 +1,21 @@
-"""The home's graph in an on-disk Oxigraph store with its OWL RL entailments, cached until a file changes."""
+"""The home's graph in an on-disk Oxigraph store with its OWL RL entailments, cached until a file changes.
+
+The cache lives in the home's state directory as `cache/store-<key>/`, where the key is a
+digest of every ontology, data and shapes file (names and contents) plus the reasoner. A
+file's digest is remembered against its (size, mtime_ns, ctime_ns, inode) so that a warm call
+hashes nothing; the memo is trusted only for files that were already older than
+`RACY_SECONDS` when hashed (git's "racy clean" rule), so an edit that keeps the size and
+lands within the file system's timestamp granularity is still seen.
+
+When the key changes, the new store starts from a copy of the closest old one and redoes
+only what changed: shapes alone → replace the shapes graph (no reasoning); data files only
+added → parse the new files alone (the entailments are recomputed); a reasoner change →
+only the entailments.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -10,11 +24,12 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pyoxigraph as ox
 
-from . import __version__, rdfio
-from .errors import KgError
+from . import __version__
+from .errors import HomeError, KgError, UsageError
 from .home import Home
 
 # One named graph per part of the home, so a query or an export can pick what it sees.
@@ -29,7 +44,9 @@ PARTS = {
     "shapes": [SHAPES],
     "all": [ONTOLOGY, DATA, SHAPES],
 }
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # bump when the layout of the cache changes
+RACY_SECONDS = 2.0  # a file's digest memo is trusted only if the file was this old when hashed
+META = "kgtool-meta.json"
 # Prefixes every home may use in queries and output, unless it declares them otherwise.
 WELL_KNOWN = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -37,7 +54,9 @@ WELL_KNOWN = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "sh": "http://www.w3.org/ns/shacl#",
-}  # bump when the layout of the cache changes
+}
+
+Progress = Callable[[str, int, "int | None"], None]  # (phase, done, total or None)
 
 
 @dataclass
@@ -50,6 +69,9 @@ class Loaded:
     counts: dict[str, int] = field(default_factory=dict)
     built: bool = False  # True when this call rebuilt the cache
     seconds: float = 0.0
+    path: Path | None = None  # the store's directory (memos about this state of the home live there)
+    reasoner: str = ""
+    rebuilt: list[str] = field(default_factory=list)  # what this call redid: parts parsed, "reasoning"
 
     def graphs(self, part: str = "graph", inferred: bool = False) -> list[ox.NamedNode]:
         return PARTS[part] + ([INFERRED] if inferred else [])
@@ -81,62 +103,238 @@ def _locked(path: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def _key(home: Home) -> str:
-    files = home.graph_files() + home.shape_files()
-    return home.fingerprint(files)[:24] + f"-v{__version__}-c{CACHE_FORMAT}"
+# --------------------------------------------------------------------------------------
+# file digests, memoized on stat
+# --------------------------------------------------------------------------------------
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
-def _parse_part(home: Home, files: list[Path], prefixes: dict[str, str]) -> list[ox.Triple]:
-    triples: list[ox.Triple] = []
+def digests(home: Home, files: list[Path], memo_path: Path | None) -> dict[str, str]:
+    """{relative path: sha256} of `files`, hashing only those whose stat changed (or were too fresh)."""
+    memo: dict = {}
+    if memo_path is not None:
+        try:
+            memo = json.loads(memo_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            memo = {}
+    out: dict[str, str] = {}
+    fresh: dict = {}
+    changed = False
     for path in files:
-        parsed = rdfio.parse_file(path, display=home.relative(path))
+        rel = home.relative(path)
+        try:
+            st = os.stat(path)
+        except OSError as e:
+            raise HomeError(f"cannot read: {e.strerror}", path=rel) from e
+        sig = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        entry = memo.get(rel)
+        if entry and entry[:4] == sig:
+            out[rel] = entry[4]
+            fresh[rel] = entry
+            continue
+        now = time.time_ns()
+        try:
+            digest = _sha256(path)
+        except OSError as e:
+            raise HomeError(f"cannot read: {e.strerror}", path=rel) from e
+        out[rel] = digest
+        # Racy-git rule: a file modified within RACY_SECONDS of hashing could change again
+        # without its stat changing, so its digest is not remembered.
+        if now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_SECONDS * 1e9:
+            fresh[rel] = sig + [digest]
+            changed = True
+    if memo_path is not None and (changed or len(fresh) != len(memo)):
+        try:
+            tmp = memo_path.with_name(f".{memo_path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(fresh), encoding="utf-8")
+            os.replace(tmp, memo_path)
+        except OSError:
+            pass  # a read-only state directory only costs speed
+    return out
+
+
+def _fingerprint(files: dict[str, str]) -> str:
+    h = hashlib.sha256()
+    for rel, digest in sorted(files.items()):
+        h.update(f"{rel}\0{digest}\0".encode())
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------------------
+# building
+# --------------------------------------------------------------------------------------
+@dataclass
+class _Wanted:
+    files: dict[str, dict[str, str]]  # part -> {relative path: digest}
+    reasoner: str
+
+    def key(self) -> str:
+        graph = _fingerprint({**self.files["ontology"], **self.files["data"]})[:20]
+        shapes = _fingerprint(self.files["shapes"])[:8]
+        return f"{graph}-{shapes}-{self.reasoner}-v{__version__}-c{CACHE_FORMAT}"
+
+
+def _read_meta(store_dir: Path) -> dict | None:
+    try:
+        meta = json.loads((store_dir / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if meta.get("format") == CACHE_FORMAT and meta.get("version") == __version__ else None
+
+
+def _plan(old: dict, wanted: _Wanted) -> dict:
+    """What a build starting from the store described by `old` would have to redo."""
+    f_old, f_new = old["files"], wanted.files
+    data_same = f_old["data"] == f_new["data"]
+    data_added = not data_same and all(f_new["data"].get(k) == v for k, v in f_old["data"].items())
+    graph_same = data_same and f_old["ontology"] == f_new["ontology"]
+    return {
+        "ontology": f_old["ontology"] != f_new["ontology"],
+        "data": "same" if data_same else ("added" if data_added else "all"),
+        "shapes": f_old["shapes"] != f_new["shapes"],
+        "reasoning": not (graph_same and old["reasoner"] == wanted.reasoner),
+    }
+
+
+def _score(plan: dict) -> tuple:
+    return (not plan["reasoning"], plan["data"] == "same", plan["data"] == "added", not plan["shapes"], not plan["ontology"])
+
+
+def _parse(home: Home, rels: list[str], progress: Progress | None, done: list[int], total: int) -> tuple[list[ox.Triple], dict[str, dict]]:
+    from . import rdfio
+
+    triples: list[ox.Triple] = []
+    prefixes: dict[str, dict] = {}
+    for rel in rels:
+        parsed = rdfio.parse_file(home.root / rel, display=rel)
         triples.extend(parsed.triples)
-        for name, ns in parsed.prefixes.items():
-            prefixes.setdefault(name, ns)
-    return triples
+        prefixes[rel] = dict(parsed.prefixes)
+        done[0] += 1
+        if progress:
+            progress("loading", done[0], total)
+    return triples, prefixes
 
 
-def _build(home: Home, target: Path) -> dict:
-    prefixes: dict[str, str] = {}
-    ontology = _parse_part(home, home.ontology_files(), prefixes)
-    data = _parse_part(home, home.data_files(), prefixes)
-    shapes = _parse_part(home, home.shape_files(), {})
+def _quads(triples, graph):
+    return (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+
+
+def _count(store: ox.Store, graph: ox.NamedNode) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+
+
+def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progress: Progress | None) -> dict:
+    """Fill `target` with the store of `wanted`, reusing `base` (an older store) where it can."""
     from . import reasoning
 
-    graph = rdfio.to_rdflib(ontology + data)
-    inferred = rdfio.from_rdflib_triples(reasoning.entailments(graph))
+    old = _read_meta(base) if base is not None else None
+    if old is not None:
+        plan = _plan(old, wanted)
+        shutil.copytree(base, target, dirs_exist_ok=True)
+        for memo in target.glob("kgtool-*.json"):
+            memo.unlink()
+        prefixes = old["prefixes"]
+    else:
+        plan = {"ontology": True, "data": "all", "shapes": True, "reasoning": True}
+        prefixes = {}
+    prefixes = {rel: p for rel, p in prefixes.items() if any(rel in wanted.files[part] for part in ("ontology", "data"))}
     store = ox.Store(str(target))
-    for triples, g in ((ontology, ONTOLOGY), (data, DATA), (shapes, SHAPES), (inferred, INFERRED)):
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in triples)
+    redo: list[str] = []
+    todo: list[tuple[ox.NamedNode, list[str], bool]] = []  # graph, files to parse, clear first
+    if plan["ontology"]:
+        todo.append((ONTOLOGY, sorted(wanted.files["ontology"]), True))
+    if plan["data"] == "all":
+        todo.append((DATA, sorted(wanted.files["data"]), True))
+    elif plan["data"] == "added":
+        todo.append((DATA, sorted(set(wanted.files["data"]) - set(old["files"]["data"])), False))
+    if plan["shapes"]:
+        todo.append((SHAPES, sorted(wanted.files["shapes"]), True))
+    total = sum(len(rels) for _, rels, _ in todo)
+    done = [0]
+    for graph, rels, clear in todo:
+        triples, file_prefixes = _parse(home, rels, progress, done, total)
+        if clear:
+            store.clear_graph(graph)
+        store.extend(_quads(triples, graph))
+        if graph != SHAPES:
+            prefixes.update(file_prefixes)
+        redo.append({ONTOLOGY: "ontology", DATA: "data", SHAPES: "shapes"}[graph])
+    if plan["reasoning"]:
+        asserted = [q.triple for g in (ONTOLOGY, DATA) for q in store.quads_for_pattern(None, None, None, g)]
+        try:
+            inferred = reasoning.entailments(asserted, wanted.reasoner, progress)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        store.clear_graph(INFERRED)
+        if progress:
+            progress("storing the entailments", 0, None)
+        store.extend(_quads(inferred, INFERRED))
+        redo.append("reasoning")
     store.flush()
+    counts = {name: _count(store, g) for name, g in (("ontology", ONTOLOGY), ("data", DATA), ("shapes", SHAPES), ("inferred", INFERRED))}
     del store
     meta = {
+        "format": CACHE_FORMAT,
+        "version": __version__,
+        "reasoner": wanted.reasoner,
+        "files": wanted.files,
         "prefixes": prefixes,
-        "counts": {
-            "ontology": len(set(ontology)),
-            "data": len(set(data)),
-            "shapes": len(set(shapes)),
-            "inferred": len(inferred),
-        },
+        "counts": counts,
+        "rebuilt": redo,
     }
-    (target / "kgtool-meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    (target / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return meta
 
 
-def load(home: Home) -> Loaded:
-    """Open the cached store of the home's graph, building it first when a file has changed."""
+def _merged_prefixes(home: Home, meta: dict) -> dict[str, str]:
+    """WELL_KNOWN, overridden by the prefixes of the ontology files, then the data files (first declared wins)."""
+    merged: dict[str, str] = {}
+    for part in ("ontology", "data"):
+        for rel in sorted(meta["files"][part]):
+            for name, ns in meta["prefixes"].get(rel, {}).items():
+                merged.setdefault(name, ns)
+    out = dict(WELL_KNOWN)
+    out.update(merged)
+    return out
+
+
+def load(home: Home, reasoner: str | None = None, progress: Progress | None = None) -> Loaded:
+    """Open the cached store of the home's graph, building it first when a file or the reasoner has changed."""
+    from . import progress as progress_mod
+    from . import reasoning
+
     start = time.perf_counter()
-    cache = home.state_dir() / "cache"
+    progress = progress or progress_mod.current()
+    reasoner = reasoner or reasoning.default_reasoner()
+    if reasoner not in reasoning.REASONERS:
+        raise UsageError(f"unknown reasoner '{reasoner}' (known: {', '.join(reasoning.REASONERS)})")
+    state = home.state_dir()
+    cache = state / "cache"
     cache.mkdir(exist_ok=True)
-    key = _key(home)
-    final = cache / f"store-{key}"
+    parts = {"ontology": home.ontology_files(), "data": home.data_files(), "shapes": home.shape_files()}
+    every = digests(home, [p for files in parts.values() for p in files], state / "digests.json")
+    wanted = _Wanted({part: {home.relative(p): every[home.relative(p)] for p in files} for part, files in parts.items()}, reasoner)
+    final = cache / f"store-{wanted.key()}"
     built = False
-    if not (final / "kgtool-meta.json").is_file():
+    meta = _read_meta(final)
+    if meta is None:
         with _locked(cache / "build.lock"):
-            if not (final / "kgtool-meta.json").is_file():  # another process may have built it meanwhile
+            meta = _read_meta(final)  # another process may have built it meanwhile
+            if meta is None:
+                candidates = []
+                for old in cache.glob("store-*"):
+                    old_meta = _read_meta(old) if old != final else None
+                    if old_meta is not None:
+                        candidates.append((_score(_plan(old_meta, wanted)), old.name, old))
+                base = max(candidates)[2] if candidates else None
                 tmp = Path(tempfile.mkdtemp(prefix="building-", dir=cache))
                 try:
-                    _build(home, tmp)
+                    meta = _build(home, tmp, wanted, base, progress)
                     if final.exists():
                         shutil.rmtree(final)
                     os.rename(tmp, final)
@@ -144,15 +342,23 @@ def load(home: Home) -> Loaded:
                     shutil.rmtree(tmp, ignore_errors=True)
                     raise
                 built = True
+                # Keep the new store, and the newest store of each other reasoner for this same state.
                 for old in cache.glob("store-*"):
-                    if old != final:
+                    if old != final and not old.name.startswith(final.name.split(f"-{reasoner}-")[0] + "-"):
                         shutil.rmtree(old, ignore_errors=True)
-    meta = json.loads((final / "kgtool-meta.json").read_text(encoding="utf-8"))
     try:
         store = ox.Store.read_only(str(final))
     except OSError as e:
         shutil.rmtree(final, ignore_errors=True)
         raise KgError(f"the cache at {final} was unreadable and has been removed; run the command again ({e})") from e
-    prefixes = dict(WELL_KNOWN)
-    prefixes.update(meta["prefixes"])
-    return Loaded(home, store, prefixes, meta["counts"], built, time.perf_counter() - start)
+    return Loaded(
+        home,
+        store,
+        _merged_prefixes(home, meta),
+        meta["counts"],
+        built,
+        time.perf_counter() - start,
+        final,
+        reasoner,
+        meta.get("rebuilt", []) if built else [],
+    )

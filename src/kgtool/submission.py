@@ -1,8 +1,12 @@
-"""`add`: parse, validate with the home, then write the new triples as one new file, atomically, under the home's lock."""
+"""`add`: parse, validate with the home, then write the new triples as one new file, atomically, under the home's lock.
+
+Each accepted submission becomes its own file data/submissions/<time>-<digest>.ttl holding the
+new triples and a PROV record (when, from which files, their sha256): nothing already written
+is ever rewritten, and deleting that one file reverts the submission.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from contextlib import contextmanager
@@ -12,10 +16,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import rdfio
-from .errors import InputError
+from .errors import HomeError, KgError
 from .home import Home
-from .validation import Report, validate_triples
+from .validation import Report, Submission, read, validate_submission
 
 SUBMISSIONS_DIR = Path("data") / "submissions"
 RECORD_NS = "https://w3id.org/kgtool/submission/"
@@ -24,6 +27,9 @@ DCT = "http://purl.org/dc/terms/"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+# If the home's files change between validating and writing (an editor or a tool that does
+# not take the lock), validate again against the new state; give up after this many tries.
+ATTEMPTS = 5
 
 
 @dataclass
@@ -33,16 +39,17 @@ class AddOutcome:
     merged: bool
     reason: str | None = None  # why it was refused
     report: Report | None = None
-    submitted: int = 0  # triples in the files
+    submitted: int = 0  # distinct triples in the files
     added: int = 0  # triples new to the home
-    new_subjects: list[str] = field(default_factory=list)
+    new_subjects: list[str] = field(default_factory=list)  # IRIs the home did not describe before
     written: str | None = None  # the new data file, relative to the home
     dry_run: bool = False
+    prefixes: dict[str, str] = field(default_factory=dict)  # to show IRIs as prefixed names
 
 
 @contextmanager
 def home_lock(home: Home):
-    """The home's exclusive lock: one validate-and-write at a time; others wait."""
+    """The home's exclusive lock: one validate-and-write at a time; others wait (the kernel frees it if the holder dies)."""
     import fcntl
 
     state = home.state_dir()
@@ -62,9 +69,25 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _make_dirs(path: Path) -> None:
+    """mkdir -p, making each new directory durable in its parent."""
+    if path.is_dir():
+        return
+    _make_dirs(path.parent)
+    try:
+        path.mkdir()
+    except FileExistsError:
+        return
+    _fsync_dir(path.parent)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a crash leaves either the old file or the whole new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write `data` to `path` so that a crash leaves either no file or the whole new one.
+
+    Temporary file in the same directory (named .*.tmp, which no home reads as data), flush,
+    fsync, rename into place, fsync the directory.
+    """
+    _make_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -81,98 +104,136 @@ def atomic_write(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def _remove_stale_temporaries(home: Home) -> None:
+    """Temporary files left by an `add` that was killed mid-write (only a lock holder writes them)."""
+    folder = home.root / SUBMISSIONS_DIR
+    if folder.is_dir():
+        for tmp in folder.glob(".*.tmp"):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+
 def _recorded_digests(home: Home) -> set[str]:
     folder = home.root / SUBMISSIONS_DIR
     return {p.stem.rsplit("-", 1)[-1] for p in folder.glob("*.ttl")} if folder.is_dir() else set()
 
 
-def _record(record: ox.NamedNode, files: list[tuple[str, str]], when: str, added: int) -> list[ox.Triple]:
+def _state(home: Home) -> list[tuple[str, int, int]]:
+    """What identifies the state of the home's graph and shapes files, cheaply (name, size, mtime)."""
+    out = []
+    for path in home.graph_files() + home.shape_files():
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out.append((str(path), st.st_size, st.st_mtime_ns))
+    return out
+
+
+def _record(record: ox.NamedNode, submission: Submission, when: str, added: int) -> list[ox.Triple]:
     """A PROV record of the submission: when it was added, from which files (name and sha256)."""
     t = [
         ox.Triple(record, ox.NamedNode(RDF_TYPE), ox.NamedNode(PROV + "Entity")),
         ox.Triple(record, ox.NamedNode(RDFS + "label"), ox.Literal(f"kgtool submission of {added} triples", language="en")),
         ox.Triple(record, ox.NamedNode(PROV + "generatedAtTime"), ox.Literal(when, datatype=ox.NamedNode(XSD + "dateTime"))),
     ]
-    for name, digest in files:
-        source = ox.NamedNode(f"urn:sha256:{digest}")
+    for f in submission.files:
+        source = ox.NamedNode(f"urn:sha256:{f.sha256}")
         t += [
             ox.Triple(record, ox.NamedNode(PROV + "wasDerivedFrom"), source),
-            ox.Triple(source, ox.NamedNode(DCT + "title"), ox.Literal(name)),
-            ox.Triple(source, ox.NamedNode(DCT + "identifier"), ox.Literal(f"sha256:{digest}")),
+            ox.Triple(source, ox.NamedNode(DCT + "title"), ox.Literal(f.name)),
+            ox.Triple(source, ox.NamedNode(DCT + "identifier"), ox.Literal(f"sha256:{f.sha256}")),
         ]
     return t
 
 
-def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = False, allow_remote: bool = False) -> AddOutcome:
-    """Validate `files` with the home and merge them all or nothing; a refusal changes nothing."""
-    home.require_writable()
-    triples: list[ox.Triple] = []
-    prefixes: dict[str, str] = {}
-    located = []
-    sources: list[tuple[str, str]] = []
-    for name in files:
-        path = Path(name)
-        data = rdfio.read_bytes(path, name)
-        from . import formats
+def _new_triples(loaded, triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The submitted triples the home's ontology and data do not hold yet, in submission order."""
+    from .store import DATA, ONTOLOGY
 
-        parsed = rdfio.parse_bytes(data, formats.for_path(path), name, allow_remote)
-        triples.extend(parsed.triples)
-        for k, v in parsed.prefixes.items():
-            prefixes.setdefault(k, v)
-        located.append((path, name, parsed.prefixes))
-        sources.append((path.name, hashlib.sha256(data).hexdigest()))
-    if not triples:
-        return AddOutcome(False, "the submission has no triples")
-    digest = hashlib.sha256("".join(sorted(d for _, d in sources)).encode()).hexdigest()
+    new = []
+    for t in dict.fromkeys(triples):
+        ground = not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
+        if ground and any(True for g in (DATA, ONTOLOGY) for _ in loaded.store.quads_for_pattern(t.subject, t.predicate, t.object, g)):
+            continue
+        new.append(t)
+    return new
+
+
+def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = False, allow_remote: bool = False) -> AddOutcome:
+    """Validate `files` with the home and merge them all or nothing; a refusal changes nothing.
+
+    Raises HomeError for the bundled home, InputError for a file that cannot be read.
+    """
+    home.require_writable()
+    submission = read(files, allow_remote)
+    submitted = len(set(submission.triples))
+    if not submission.triples:
+        return AddOutcome(False, "the submission has no triples", dry_run=dry_run)
+    digest = submission.digest()[:16]
 
     with home_lock(home):  # validate and write against one state of the home
-        from .store import DATA, ONTOLOGY, load
+        _remove_stale_temporaries(home)
+        for _attempt in range(ATTEMPTS):
+            outcome, state, new = _judge(home, submission, submitted, digest, strict, dry_run)
+            if outcome.reason or dry_run:
+                return outcome
+            if _state(home) != state:
+                continue  # changed since it was validated: validate again, never write blind
+            outcome.written = _write(home, submission, new, digest)
+            outcome.merged = True
+            return outcome
+    raise KgError(f"the home's files kept changing while the submission was validated ({ATTEMPTS} tries); try again")
 
-        loaded = load(home)
-        new = []
-        seen = set()
-        for t in dict.fromkeys(triples):
-            ground = not any(isinstance(x, ox.BlankNode) for x in (t.subject, t.object))
-            present = ground and any(
-                True for g in (DATA, ONTOLOGY) for _ in loaded.store.quads_for_pattern(t.subject, t.predicate, t.object, g)
-            )
-            if not present and t not in seen:
-                seen.add(t)
-                new.append(t)
-        outcome = AddOutcome(False, submitted=len(set(triples)), added=len(new), dry_run=dry_run)
-        if digest[:16] in _recorded_digests(home) or not new:
-            outcome.reason = f"all {outcome.submitted} triples of the submission are already in the home"
-            return outcome
-        known_subjects = {q.subject for q in loaded.store.quads_for_pattern(None, None, None, DATA)}
-        outcome.new_subjects = sorted({t.subject.value for t in new if t.subject not in known_subjects and isinstance(t.subject, ox.NamedNode)})
-        del loaded
-        report = validate_triples(home, triples, [], located, prefixes)
-        outcome.report = report
-        counts = report.counts()
-        if counts["Violation"]:
-            outcome.reason = f"{counts['Violation']} violation(s) of the home's shapes"
-            return outcome
-        if strict and counts["Warning"]:
-            outcome.reason = f"{counts['Warning']} warning(s) and --strict"
-            return outcome
-        if dry_run:
-            outcome.merged = False
-            return outcome
-        when = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        stamp = when.replace("-", "").replace(":", "").replace(".", "")[:20]
-        target = home.root / SUBMISSIONS_DIR / f"{stamp}-{digest[:16]}.ttl"
-        record = ox.NamedNode(RECORD_NS + digest[:16])
-        header = (
-            f"# kgtool submission {digest[:16]}, added {when}\n"
-            + "".join(f"# from {name} (sha256 {d})\n" for name, d in sources)
-            + "# Written by 'kgtool add'; remove this file to revert the submission.\n\n"
-        ).encode("utf-8")
-        used = {"prov": PROV, "dcterms": DCT, "rdfs": RDFS, "xsd": XSD, **prefixes}
-        try:
-            body = ox.serialize(new + _record(record, sources, when, len(new)), None, ox.RdfFormat.TURTLE, prefixes=used)
-        except ValueError as e:
-            raise InputError(f"cannot write the submission as Turtle: {e}") from e
+
+def _judge(home: Home, submission: Submission, submitted: int, digest: str, strict: bool, dry_run: bool):
+    """Validate against the home as it is now → (outcome, the state judged, the new triples)."""
+    from .store import DATA, load
+
+    state = _state(home)
+    loaded = load(home)
+    new = _new_triples(loaded, submission.triples)
+    outcome = AddOutcome(False, submitted=submitted, added=len(new), dry_run=dry_run, prefixes={**submission.prefixes, **loaded.prefixes})
+    if not new or digest in _recorded_digests(home):
+        outcome.added = 0
+        outcome.reason = f"all {submitted} triples of the submission are already in the home"
+        return outcome, state, new
+    outcome.new_subjects = sorted(
+        {t.subject.value for t in new if isinstance(t.subject, ox.NamedNode) and not any(True for _ in loaded.store.quads_for_pattern(t.subject, None, None, DATA))}
+    )
+    report = validate_submission(loaded, submission)
+    outcome.report = report
+    counts = report.counts()
+    if counts["Violation"]:
+        outcome.reason = f"{counts['Violation']} violation(s) of the home's shapes"
+    elif strict and counts["Warning"]:
+        outcome.reason = f"{counts['Warning']} warning(s), and --strict refuses warnings"
+    return outcome, state, new
+
+
+def _write(home: Home, submission: Submission, new: list[ox.Triple], digest: str) -> str:
+    """Write the new triples and their PROV record as a new file under data/submissions/; its path in the home."""
+    now = datetime.now(timezone.utc)
+    when = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    stamp = now.strftime("%Y%m%dT%H%M%S%f")
+    target = home.root / SUBMISSIONS_DIR / f"{stamp}-{digest}.ttl"
+    record = ox.NamedNode(RECORD_NS + digest)
+    header = (
+        f"# kgtool submission {digest}, added {when}\n"
+        + "".join(f"# from {f.name} (sha256 {f.sha256})\n" for f in submission.files)
+        + "# Written by 'kgtool add'; delete this file to revert the submission.\n\n"
+    ).encode("utf-8")
+    triples = new + _record(record, submission, when, len(new))
+    own = {"prov": PROV, "dcterms": DCT, "rdfs": RDFS, "xsd": XSD}
+    try:
+        body = ox.serialize(triples, None, ox.RdfFormat.TURTLE, prefixes={**own, **submission.prefixes})
+    except ValueError:  # a prefix of the submission Turtle cannot declare: write full IRIs there instead
+        body = ox.serialize(triples, None, ox.RdfFormat.TURTLE, prefixes=own)
+    try:
         atomic_write(target, header + body)
-        outcome.merged = True
-        outcome.written = home.relative(target)
-        return outcome
+    except OSError as e:
+        raise HomeError(f"cannot write the submission: {e.strerror}", path=home.relative(target)) from e
+    return home.relative(target)
+

@@ -1,0 +1,375 @@
+"""`kgtool query`: where the query comes from, formats, --param, reasoning, ASK, -o, and every error path."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")  # rdflib's own parsers
+
+CF = "https://w3id.org/kgtool/conflict#"
+CFR = "https://w3id.org/kgtool/id/"
+TINY = "http://example.org/tiny#"
+MEMBERS = "SELECT ?alliance ?member WHERE { ?alliance ex:hasMember ?member } ORDER BY ?alliance ?member"
+MEMBERS_CSV = f"alliance,member\r\n{TINY}csto,{TINY}armenia\r\n"
+
+
+# --------------------------------------------------------------------------------------
+# where the query comes from
+# --------------------------------------------------------------------------------------
+def test_named_query_prints_an_aligned_table_with_prefixed_names(kg):
+    result = kg("query", "-n", "csto-members")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "+-------------+--------------+------------+-------------+\n"
+        "| member      | memberLabel  | leader     | leaderLabel |\n"
+        "+=============+==============+============+=============+\n"
+        '| cfr:armenia | "Armenia"@en | cfr:russia | "Russia"@en |\n'
+        "+-------------+--------------+------------+-------------+\n"
+    )
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["argument", "-f FILE", "-f -", "- (stdin)", "piped, no argument", "-n NAME"],
+)
+def test_query_is_read_from_every_source(kg, tiny_home, tmp_path, how):
+    text = f"PREFIX ex: <{TINY}>\n{MEMBERS}\n"
+    query_file = tmp_path / "members.rq"
+    query_file.write_text(text)
+    args, stdin = {
+        "argument": ([text], None),
+        "-f FILE": (["-f", str(query_file)], None),
+        "-f -": (["-f", "-"], text),
+        "- (stdin)": (["-"], text),
+        "piped, no argument": ([], text),
+        "-n NAME": (["-n", "members"], None),  # tiny_home/queries/members.rq
+    }[how]
+    result = kg("--home", str(tiny_home), "query", *args, "--format", "csv", input=stdin)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes == MEMBERS_CSV.encode()  # CSV rows end with CRLF (RFC 4180)
+
+
+def test_list_shows_each_named_query_with_its_question(kg, tiny_home):
+    result = kg("--home", str(tiny_home), "query", "--list")
+    assert result.exit_code == 0
+    assert result.stdout == "members  Which alliance has which members?\n"
+
+
+def test_list_of_the_bundled_home_names_every_query_file_with_a_question(kg):
+    from kgtool.home import resolve
+
+    names = resolve(None).query_files()
+    lines = kg("query", "--list").stdout.splitlines()
+    assert [line.split()[0] for line in lines] == list(names)
+    width = max(len(n) for n in names)
+    assert "csto-members".ljust(width) + "  Which states are members of the CSTO, and which state leads it?" in lines
+    assert all(len(line) > width + 2 for line in lines)  # every one has its question
+
+
+def test_query_given_twice_is_a_usage_error(kg, tiny_home):
+    result = kg("--home", str(tiny_home), "query", "ASK {}", "-n", "members")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: give the query once: as an argument, with -f FILE or with -n NAME\n"
+
+
+# --------------------------------------------------------------------------------------
+# reasoning
+# --------------------------------------------------------------------------------------
+def test_entailment_appears_only_with_reasoning(kg):
+    reasoned = kg("query", "-n", "csto-members", "--format", "csv")
+    asserted = kg("query", "-n", "csto-members", "--format", "csv", "--no-reason")
+    assert reasoned.stdout_bytes == f"member,memberLabel,leader,leaderLabel\r\n{CFR}armenia,Armenia,{CFR}russia,Russia\r\n".encode()
+    assert asserted.stdout_bytes == b"member,memberLabel,leader,leaderLabel\r\n"  # cf:hasMember is only entailed
+    assert (reasoned.exit_code, asserted.exit_code) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "ASK { xsd:integer a rdfs:Datatype }",
+        "ASK { ?x owl:sameAs ?x }",
+        "ASK { ?x rdfs:subClassOf ?x }",
+        "ASK { cfr:armenia a owl:Thing }",
+        "ASK { rdf:type a rdf:Property }",
+    ],
+)
+def test_reasoning_adds_no_axiomatic_noise(kg, ask):
+    result = kg("query", ask)
+    assert (result.exit_code, result.stdout) == (1, "false\n")
+
+
+def test_reasoning_adds_nothing_about_the_builtin_vocabularies(kg):
+    count = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s) && (STRSTARTS(STR(?s), STR(rdf:)) || "
+        "STRSTARTS(STR(?s), STR(rdfs:)) || STRSTARTS(STR(?s), STR(owl:)) || STRSTARTS(STR(?s), STR(xsd:)))) }"
+    )
+    reasoned = kg("query", count, "--format", "csv")
+    asserted = kg("query", count, "--format", "csv", "--no-reason")
+    assert reasoned.stdout == asserted.stdout
+
+
+# --------------------------------------------------------------------------------------
+# ASK
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "ask, code, text",
+    [
+        ("ASK { cfr:csto cf:hasMember cfr:armenia }", 0, "true\n"),
+        ("ASK { cfr:csto cf:hasMember cfr:russia }", 1, "false\n"),
+    ],
+)
+def test_ask_prints_true_or_false_and_exits_0_or_1(kg, ask, code, text):
+    result = kg("query", ask)
+    assert (result.exit_code, result.stdout, result.stderr) == (code, text, "")
+
+
+def test_ask_in_sparql_json_keeps_the_exit_code(kg):
+    result = kg("query", "ASK { cfr:csto cf:hasMember cfr:russia }", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"head": {}, "boolean": False}
+
+
+# --------------------------------------------------------------------------------------
+# --param
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("fact", ["membership-armenia-csto", "nikol-pashinyan"])
+def test_one_named_query_answers_several_questions_with_param(kg, fact):
+    result = kg("query", "-n", "source-of-fact", "--param", f"fact=cfr:{fact}", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)["results"]["bindings"]
+    assert rows, "the fact has evidence"
+    assert {row["fact"]["value"] for row in rows} == {CFR + fact}
+    assert {row["source"]["value"] for row in rows} == {CFR + "source-article"}
+
+
+def test_unbound_named_query_lists_every_fact(kg):
+    result = kg("query", "-n", "source-of-fact", "--format", "json")
+    facts = {row["fact"]["value"] for row in json.loads(result.stdout)["results"]["bindings"]}
+    assert {CFR + "membership-armenia-csto", CFR + "nikol-pashinyan"} <= facts
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.mark.parametrize(
+    "value, binding",
+    [
+        ("cfr:armenia", {"type": "uri", "value": CFR + "armenia"}),
+        ("<http://example.org/x>", {"type": "uri", "value": "http://example.org/x"}),
+        ('"Armenia"@en', {"type": "literal", "value": "Armenia", "xml:lang": "en"}),
+        ('"5"^^xsd:integer', {"type": "literal", "value": "5", "datatype": XSD + "integer"}),
+        ('"2023-09-19"^^xsd:date', {"type": "literal", "value": "2023-09-19", "datatype": XSD + "date"}),
+        ("42", {"type": "literal", "value": "42", "datatype": XSD + "integer"}),
+        ("true", {"type": "literal", "value": "true", "datatype": XSD + "boolean"}),
+        ('"text"', {"type": "literal", "value": "text"}),
+        ("just words", {"type": "literal", "value": "just words"}),
+    ],
+)
+def test_param_value_is_a_turtle_term_or_else_a_plain_string(kg, value, binding):
+    result = kg("query", "SELECT ?x WHERE {}", "--param", f"x={value}", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["results"]["bindings"] == [{"x": binding}]
+
+
+def test_param_binds_a_variable_inside_the_pattern(kg):
+    result = kg("query", "SELECT ?s ?l WHERE { ?s rdfs:label ?l }", "--param", 'l="CSTO"@en', "--format", "csv")
+    assert result.stdout_bytes == f"s,l\r\n{CFR}csto,CSTO\r\n".encode()
+
+
+@pytest.mark.parametrize(
+    "query, param, message",
+    [
+        ("SELECT ?x WHERE {}", "y=1", "Error: --param y: the query has no variable ?y\n"),
+        ("SELECT ?x WHERE {}", "nonsense", "Error: --param 'nonsense' is not VAR=VALUE (for example --param state=cfr:Armenia)\n"),
+        (
+            "SELECT ?s WHERE { ?s rdfs:label ?l }",
+            'l="CSTO"@en',
+            "Error: --param l: the SELECT does not return ?l; add ?l to the SELECT clause (or use SELECT *) to bind it\n",
+        ),
+    ],
+)
+def test_bad_param_is_an_error_on_one_line(kg, query, param, message):
+    result = kg("query", query, "--param", param)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+
+
+# --------------------------------------------------------------------------------------
+# graph results: CONSTRUCT and DESCRIBE in every graph format
+# --------------------------------------------------------------------------------------
+GRAPH_FORMATS = [
+    ("turtle", "turtle", ox.RdfFormat.TURTLE),
+    ("nt", "nt", ox.RdfFormat.N_TRIPLES),
+    ("nq", "nquads", ox.RdfFormat.N_QUADS),
+    ("trig", "trig", ox.RdfFormat.TRIG),
+    ("json-ld", "json-ld", ox.RdfFormat.JSON_LD),
+    ("xml", "xml", ox.RdfFormat.RDF_XML),
+]
+CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(?s IN (cfr:csto, cfr:armenia)) }"
+
+
+def _rdflib(data: str, name: str) -> rdflib.Graph:
+    if name in ("nquads", "trig"):
+        dataset = rdflib.Dataset()
+        dataset.parse(data=data, format=name)
+        return dataset.default_graph
+    return rdflib.Graph().parse(data=data, format=name)
+
+
+@pytest.fixture(scope="module")
+def expected_construct():
+    """What the CONSTRUCT returns, computed by rdflib over the home's files plus kgtool's entailments."""
+    from kgtool.home import resolve
+    from kgtool.store import load
+
+    loaded = load(resolve(None))
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in loaded.triples("graph", inferred=True))
+    nt = ox.serialize(store.query(CONSTRUCT, prefixes=loaded.prefixes), None, ox.RdfFormat.N_TRIPLES)
+    return rdflib.Graph().parse(data=nt.decode(), format="nt")
+
+
+@pytest.mark.parametrize("name, rdflib_name, ox_format", GRAPH_FORMATS, ids=[f[0] for f in GRAPH_FORMATS])
+def test_construct_writes_every_graph_format(kg, expected_construct, name, rdflib_name, ox_format):
+    result = kg("query", CONSTRUCT, "--format", name)
+    assert result.exit_code == 0, result.stderr
+    assert isomorphic(_rdflib(result.stdout, rdflib_name), expected_construct)
+    assert len(list(ox.parse(result.stdout.encode(), ox_format))) == len(expected_construct)
+    entailed = (rdflib.URIRef(CFR + "csto"), rdflib.URIRef(CF + "hasMember"), rdflib.URIRef(CFR + "armenia"))
+    assert entailed in expected_construct  # the answer includes the entailments
+
+
+def test_construct_defaults_to_turtle_with_the_homes_prefixes(kg):
+    result = kg("query", "CONSTRUCT { cfr:csto rdfs:label ?l } WHERE { cfr:csto rdfs:label ?l }")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("@prefix cf: <https://w3id.org/kgtool/conflict#> .\n@prefix cfr: <https://w3id.org/kgtool/id/> .\n")
+    assert result.stdout.endswith('@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\ncfr:csto rdfs:label "CSTO"@en .\n')
+
+
+@pytest.mark.parametrize("name, rdflib_name, ox_format", GRAPH_FORMATS, ids=[f[0] for f in GRAPH_FORMATS])
+def test_describe_writes_every_graph_format(kg, name, rdflib_name, ox_format):
+    result = kg("query", "DESCRIBE cfr:csto", "--format", name)
+    assert result.exit_code == 0, result.stderr
+    graph = _rdflib(result.stdout, rdflib_name)
+    csto = rdflib.URIRef(CFR + "csto")
+    assert (csto, rdflib.RDFS.label, rdflib.Literal("CSTO", lang="en")) in graph
+    assert (csto, rdflib.URIRef(CF + "ledBy"), rdflib.URIRef(CFR + "russia")) in graph
+    assert set(graph.subjects()) == {csto}
+
+
+def test_jsonld_of_a_construct_uses_the_ontology_terms(kg):
+    result = kg("query", "CONSTRUCT { cfr:armenia cf:memberOf ?o } WHERE { cfr:armenia cf:memberOf ?o }", "--format", "json-ld")
+    doc = json.loads(result.stdout)
+    assert doc["@context"]["memberOf"] == {"@id": CF + "memberOf", "@type": "@id"}
+    assert doc["@graph"] == [{"@id": "cfr:armenia", "memberOf": "cfr:csto"}]
+
+
+# --------------------------------------------------------------------------------------
+# -o FILE
+# --------------------------------------------------------------------------------------
+def test_output_file_gets_the_answer_and_stdout_stays_empty(kg, tiny_home, tmp_path):
+    target = tmp_path / "members.csv"
+    result = kg("--home", str(tiny_home), "query", "-n", "members", "-o", str(target))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert target.read_bytes() == MEMBERS_CSV.encode()  # the format comes from the extension
+
+
+def test_output_file_of_a_construct_takes_the_format_of_its_extension(kg, tmp_path):
+    target = tmp_path / "csto.jsonld"
+    result = kg("query", "DESCRIBE cfr:csto", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert [node["@id"] for node in json.loads(target.read_text())["@graph"]] == ["cfr:csto"]
+
+
+def test_output_file_whose_extension_does_not_fit_the_query_is_refused(kg, tmp_path):
+    target = tmp_path / "answer.ttl"
+    result = kg("query", "SELECT ?s WHERE { ?s a cf:SovereignState }", "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: -o {target}: a '.ttl' file does not fit a SELECT query; use --format (one of: table, csv, tsv, json, xml, md)\n"
+    )
+    assert not target.exists()
+
+
+# --------------------------------------------------------------------------------------
+# errors: one line, exit 2, nothing on stdout
+# --------------------------------------------------------------------------------------
+RESULTS = "table, csv, tsv, json, xml, md"
+GRAPHS = "turtle, nt, nq, trig, json-ld, xml"
+
+
+@pytest.mark.parametrize(
+    "query, fmt, message",
+    [
+        ("SELECT ?s WHERE { ?s ?p ?o }", "turtle", f"Error: --format turtle does not fit a SELECT query; use one of: {RESULTS}\n"),
+        ("ASK { ?s ?p ?o }", "nt", f"Error: --format nt does not fit an ASK query; use one of: {RESULTS}\n"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "csv", f"Error: --format csv does not fit a CONSTRUCT or DESCRIBE query; use one of: {GRAPHS}\n"),
+        ("DESCRIBE cfr:csto", "json", f"Error: --format json does not fit a CONSTRUCT or DESCRIBE query; use one of: {GRAPHS}\n"),
+        ("DESCRIBE cfr:csto", "md", f"Error: --format md does not fit a CONSTRUCT or DESCRIBE query; use one of: {GRAPHS}\n"),
+    ],
+)
+def test_format_that_does_not_fit_the_query_kind_is_an_error(kg, query, fmt, message):
+    result = kg("query", query, "--format", fmt)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+
+
+def test_unknown_format_is_an_error(kg):
+    result = kg("query", "ASK {}", "--format", "yaml")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: unknown format 'yaml' (known: {RESULTS}, turtle, nt, nq, trig, json-ld)\n"
+
+
+def test_missing_query_file_is_an_error(kg, tmp_path):
+    missing = tmp_path / "nope.rq"
+    result = kg("query", "-f", str(missing))
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {missing}: no such file\n")
+
+
+def test_unknown_named_query_is_an_error(kg, tiny_home):
+    result = kg("--home", str(tiny_home), "query", "-n", "nope")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: no named query 'nope' in the home (known: members); see kgtool query --list\n"
+
+
+BAD = "PREFIX ex: <http://example.org/>\nSELECT ?s\nWHERE { ?s ?p }\n"  # the error is on line 3
+
+
+@pytest.mark.parametrize("how", ["argument", "-f FILE", "-n NAME", "stdin"])
+def test_bad_sparql_names_the_source_and_line(kg, home, tmp_path, how):
+    (home / "queries" / "bad.rq").write_text(BAD)
+    (tmp_path / "bad.rq").write_text(BAD)
+    args, stdin, where = {
+        "argument": ([BAD], None, "query"),
+        "-f FILE": (["-f", str(tmp_path / "bad.rq")], None, str(tmp_path / "bad.rq")),
+        "-n NAME": (["-n", "bad"], None, "queries/bad.rq"),
+        "stdin": (["-"], BAD, "<stdin>"),
+    }[how]
+    result = kg("--home", str(home), "query", *args, input=stdin)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"Error: {where}:3:9: bad SPARQL: ")
+    assert result.stderr.count("\n") == 1
+
+
+def test_undeclared_prefix_is_named_on_one_line(kg, tiny_home):
+    result = kg("--home", str(tiny_home), "query", "SELECT ?s\nWHERE { ?s zz:p ?o }")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: query:2:17: bad SPARQL: the prefix 'zz:' is not declared; add a PREFIX line "
+        "(prefixes the home knows: ex, owl, rdf, rdfs, sh, xsd)\n"
+    )
+
+
+def test_query_on_an_empty_home_is_an_error(kg, tmp_path):
+    for part in ("ontology", "data"):
+        (tmp_path / part).mkdir()
+    result = kg("--home", str(tmp_path), "query", "SELECT * WHERE { ?s ?p ?o }")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"Error: {tmp_path} is not a kgtool home: it has no ontology/*.ttl and no data/**/*.ttl "
+        "(create one with 'kgtool init DIR')\n"
+    )

@@ -1,0 +1,224 @@
+"""`kgtool validate FILE...`: SHACL results of the files judged with the home's graph, as text, turtle or json."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pyshacl
+import rdflib
+from rdflib import RDF, URIRef
+from rdflib.namespace import SH
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+SUBMISSIONS = TESTS / "fixtures" / "submissions"
+SHAPE_FIXTURES = TESTS / "fixtures" / "shapes"
+CLAIMANT_MESSAGE = 'A claim must say who made it (cf:claimant, an agent); use an unidentified source for "said to be".'
+
+
+def fixture(name: str) -> str:
+    """A submission fixture, named relative to the repository (as a user in it would type it)."""
+    return os.path.relpath(SUBMISSIONS / name)
+
+
+def test_validate_names_file_line_focus_path_and_message_of_a_claim_without_claimant(kg):
+    result = kg("validate", fixture("claim-no-claimant.ttl"))
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"{fixture('claim-no-claimant.ttl')}:7: Violation: cfr:claim-fixture-no-claimant, path cf:claimant: {CLAIMANT_MESSAGE}\n"
+        "does not conform: 1 violation(s), 0 warning(s), 0 info\n"
+    )
+    assert result.stderr == ""
+
+
+def test_validate_accepts_a_claim_that_conforms_only_with_the_homes_data(kg):
+    # cfr:armenia, the event, the figure and the article are typed in the home only.
+    result = kg("validate", fixture("claim-ok.ttl"))
+    assert result.exit_code == 0
+    assert result.stdout == "conforms: 0 violation(s), 0 warning(s), 0 info\n"
+
+
+def test_validate_catches_a_reference_to_an_existing_entity_of_the_wrong_class(kg):
+    result = kg("validate", fixture("claim-by-a-town.ttl"))
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"{fixture('claim-by-a-town.ttl')}:8: Violation: cfr:claim-fixture-by-a-town, path cf:claimant: {CLAIMANT_MESSAGE} (value cfr:shusha)\n"
+        "does not conform: 1 violation(s), 0 warning(s), 0 info\n"
+    )
+
+
+def test_validate_catches_an_existing_entity_gaining_a_second_value_where_max_count_is_one(kg):
+    result = kg("validate", fixture("post-in-second-state.ttl"))
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"{fixture('post-in-second-state.ttl')}:6: Violation: cfr:prime-minister-of-armenia, path cf:postIn: "
+        "A post must belong to exactly one state or other political entity (cf:postIn), e.g. Prime Minister of Armenia → Armenia.\n"
+        "does not conform: 1 violation(s), 0 warning(s), 0 info\n"
+    )
+
+
+def test_validate_does_not_report_home_problems_the_submission_does_not_touch(kg):
+    # The bundled home has deliberate infos (e.g. undated events); a claim that does not touch them hears nothing of them.
+    whole = kg("validate", os.path.relpath(REPO / "data" / "karabakh.ttl"))
+    assert whole.exit_code == 0
+    assert whole.stdout.splitlines()[-1] == "conforms: 0 violation(s), 0 warning(s), 6 info"
+    assert "cfr:fall-of-the-soviet-union" in whole.stdout
+    claim = kg("validate", fixture("claim-ok.ttl"))
+    assert "cfr:fall-of-the-soviet-union" not in claim.stdout
+
+
+def test_validate_warnings_are_reported_but_conform(kg):
+    result = kg("validate", fixture("person-without-evidence.ttl"))
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"{fixture('person-without-evidence.ttl')}:8: Warning: cfr:person-fixture-unquoted, path cf:evidence: "
+        "This entity has no quotation from its source (cf:evidence); add the phrase that mentions it.\n"
+        "conforms: 0 violation(s), 1 warning(s), 0 info\n"
+    )
+
+
+def test_validate_file_without_triples_conforms_with_a_note_on_stderr(kg):
+    result = kg("validate", fixture("empty.ttl"))
+    assert result.exit_code == 0
+    assert result.stdout == "conforms: 0 violation(s), 0 warning(s), 0 info\n"
+    assert result.stderr == f"Note: {fixture('empty.ttl')}: no triples\n"
+
+
+def test_validate_line_is_where_the_focus_node_is_first_a_subject_not_first_mentioned(kg):
+    # The figure is named in a comment, inside a long string and as an object before line 20.
+    result = kg("validate", fixture("figure-without-qualifier.ttl"))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].startswith(f"{fixture('figure-without-qualifier.ttl')}:20: Violation: cfr:quantity-fixture-bare, path cf:qualifier: ")
+
+
+def test_validate_gives_the_line_in_an_ntriples_file(kg):
+    result = kg("validate", fixture("claim-no-claimant.nt"))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == f"{fixture('claim-no-claimant.nt')}:2: Violation: cfr:claim-fixture-nt, path cf:claimant: {CLAIMANT_MESSAGE}"
+
+
+def test_validate_names_a_jsonld_file_but_no_line(kg):
+    result = kg("validate", fixture("claim-no-claimant.jsonld"), "--format", "json")
+    assert result.exit_code == 1
+    [r] = json.loads(result.stdout)["results"]
+    assert (r["file"], r["line"]) == (fixture("claim-no-claimant.jsonld"), None)
+
+
+def test_validate_attributes_each_result_to_the_file_that_describes_its_focus_node(kg):
+    result = kg("validate", fixture("claim-no-claimant.ttl"), fixture("figure-without-qualifier.ttl"))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [line.split(": ")[0] for line in lines[:2]] == [fixture("claim-no-claimant.ttl") + ":7", fixture("figure-without-qualifier.ttl") + ":20"]
+    assert lines[2] == "does not conform: 2 violation(s), 0 warning(s), 0 info"
+
+
+def test_validate_json_report_has_the_documented_keys_and_values(kg):
+    result = kg("validate", fixture("claim-by-a-town.ttl"), "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {
+        "format": 1,
+        "conforms": False,
+        "counts": {"Violation": 1, "Warning": 0, "Info": 0},
+        "triples": 7,
+        "results": [
+            {
+                "severity": "Violation",
+                "focus": "cfr:claim-fixture-by-a-town",
+                "focus_iri": "https://w3id.org/kgtool/id/claim-fixture-by-a-town",
+                "path": "cf:claimant",
+                "value": "cfr:shusha",
+                "message": CLAIMANT_MESSAGE,
+                "shape": "<https://w3id.org/kgtool/shapes#Claim-claimant>",
+                "constraint": "sh:ClassConstraintComponent",
+                "file": fixture("claim-by-a-town.ttl"),
+                "line": 8,
+            }
+        ],
+        "notes": [],
+    }
+
+
+def test_validate_json_report_of_an_empty_file_carries_the_note(kg):
+    result = kg("validate", fixture("empty.ttl"), "--format", "json")
+    doc = json.loads(result.stdout)
+    assert (doc["conforms"], doc["results"], doc["notes"]) == (True, [], [f"{fixture('empty.ttl')}: no triples"])
+
+
+def test_validate_turtle_report_is_the_w3c_report_graph(kg):
+    result = kg("validate", fixture("claim-no-claimant.ttl"), "--format", "turtle")
+    assert result.exit_code == 1
+    report = rdflib.Graph().parse(data=result.stdout, format="turtle")
+    [node] = report.subjects(RDF.type, SH.ValidationReport)
+    assert report.value(node, SH.conforms).toPython() is False
+    [r] = report.objects(node, SH.result)
+    assert report.value(r, SH.focusNode) == URIRef("https://w3id.org/kgtool/id/claim-fixture-no-claimant")
+    assert report.value(r, SH.resultPath) == URIRef("https://w3id.org/kgtool/conflict#claimant")
+    assert report.value(r, SH.sourceConstraintComponent) == SH.MinCountConstraintComponent
+
+
+def test_validate_missing_file_exits_2_with_one_line(kg):
+    result = kg("validate", "no-such-file.ttl")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "Error: no-such-file.ttl: no such file\n"
+
+
+def test_validate_unparsable_file_exits_2_naming_file_and_line(kg, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix cfr: <https://w3id.org/kgtool/id/> .\n\ncfr:x cfr:y \"unterminated .\n", encoding="utf-8")
+    result = kg("validate", str(bad))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {bad}:3")
+    assert result.stderr.count("\n") == 1
+
+
+def test_validate_judges_the_touched_nodes_as_validating_the_whole_home_would(kg):
+    """Every shape fixture and submission fixture at once: the results equal those of pySHACL over
+    the whole home plus the files, on the nodes the files touch."""
+    files = sorted(SHAPE_FIXTURES.glob("*.ttl")) + sorted(SUBMISSIONS.glob("*.ttl"))
+    result = kg("validate", "--format", "json", *map(str, files))
+    assert result.exit_code == 1
+    scoped = json.loads(result.stdout)["results"]
+
+    home = rdflib.Graph()
+    for part in ("ontology", "data"):
+        for path in sorted((REPO / part).rglob("*.ttl")):
+            home.parse(path, format="turtle")
+    submitted = rdflib.Graph()
+    for path in files:
+        submitted.parse(path, format="turtle")
+    shapes = rdflib.Graph()
+    for path in sorted((REPO / "shapes").glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    subjects = set(submitted.subjects())
+    touched = subjects | {o for p, o in submitted.predicate_objects() if p != RDF.type and not isinstance(o, rdflib.Literal)}
+    touched |= {s for s, _, o in home if o in subjects and isinstance(o, URIRef)}
+    _, report, _ = pyshacl.validate(home + submitted, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+
+    def key(focus, path, constraint, severity):
+        path = "complex" if isinstance(path, rdflib.BNode) else str(path)
+        return (str(focus), path, str(constraint).rsplit("#", 1)[-1], str(severity).rsplit("#", 1)[-1])
+
+    expected = sorted(
+        key(report.value(r, SH.focusNode), report.value(r, SH.resultPath), report.value(r, SH.sourceConstraintComponent), report.value(r, SH.resultSeverity))
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+        if report.value(r, SH.focusNode) in touched and not isinstance(report.value(r, SH.focusNode), rdflib.BNode)
+    )
+    iri = {"cf:": "https://w3id.org/kgtool/conflict#", "rdfs:": "http://www.w3.org/2000/01/rdf-schema#", "prov:": "http://www.w3.org/ns/prov#",
+           "skos:": "http://www.w3.org/2004/02/skos/core#", "schema:": "https://schema.org/", "rdf:": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+
+    def expand(name):
+        if name is None:
+            return "None"
+        if not name.startswith("<") and any(mark in name for mark in "|^/*+?()"):
+            return rdflib.BNode()  # a path that is not one property
+        for prefix, ns in iri.items():
+            if name.startswith(prefix):
+                return ns + name[len(prefix):]
+        return name.strip("<>")
+
+    found = sorted(key(r["focus_iri"], expand(r["path"]), r["constraint"].split(":")[1], r["severity"]) for r in scoped if r["focus_iri"])
+    assert len(found) > 140  # every invalid shape fixture, and more
+    assert found == expected
