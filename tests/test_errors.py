@@ -77,3 +77,18 @@ def test_empty_home_is_an_error_not_an_empty_answer(kg, tmp_path):
     result = kg("--home", str(tmp_path), "query", "SELECT * WHERE { ?s ?p ?o }")
     assert result.exit_code == 2
     assert result.stderr == f"Error: {tmp_path} is not a kgtool home: it has no ontology/*.ttl and no data/**/*.ttl (create one with 'kgtool init DIR')\n"
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    """`kgtool export | head -1`: the closed pipe ends kgtool quietly with exit 0."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kgtool", "export", "--format", "nt"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path)},
+    )
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait() == 0
+    assert first.rstrip().endswith(b" .") and stderr == b""

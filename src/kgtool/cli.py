@@ -50,8 +50,6 @@ class KgGroup(click.Group):
             code = 130
         except KeyboardInterrupt:
             code = 130
-        except BrokenPipeError:
-            code = ExitCode.OK
         except RecursionError:
             if debug:
                 raise
@@ -145,8 +143,13 @@ class Output:
         self.buffer.seek(0)
         if self.path is None or self.path == "-":
             out = sys.stdout.buffer
-            shutil.copyfileobj(self.buffer, out)
-            out.flush()
+            try:
+                shutil.copyfileobj(self.buffer, out)
+                out.flush()
+            except BrokenPipeError:
+                # The reader went away (`kgtool export | head`): not an error. Point stdout at
+                # devnull so the interpreter's last flush does not fail again (Python docs, 'SIGPIPE').
+                os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
             return
         target = Path(self.path)
         try:
@@ -316,7 +319,7 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
     else:
         source = "<stdin>" if query in (None, "-") else "query"
     try:
-        variables = sparql.check(text, allow_remote, home.state_dir())
+        variables = sparql.check(text, allow_remote, home.state_dir(), timeout=sparql.DEFAULT_TIMEOUT if timeout is None else timeout)
     except QueryError as e:
         if e.path == "query":
             e.path = source

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import threading
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -32,6 +34,43 @@ class QueryResult:
 
 
 # --------------------------------------------------------------------------------------
+# worker threads: a timeout the caller can enforce, and a stack deep enough for Oxigraph
+# --------------------------------------------------------------------------------------
+# Oxigraph's SPARQL parser and evaluator recurse on the query's algebra; on the default 8 MiB
+# thread stack a chain of ~10,000 operators crashes the process. The gate below keeps queries
+# well under that, and the worker gets a larger stack (reserved, not committed) for margin.
+WORKER_STACK_BYTES = 256 * 1024**2
+# The most nodes (operators, patterns, terms) a query's parse tree may have.
+MAX_QUERY_NODES = 20_000
+
+
+# rdflib's parser (pyparsing) needs ~50 Python frames per level of nesting, so the default limit
+# of 1000 refuses a SERVICE inside a SERVICE. On the large stack the gate raises it to this.
+PARSE_RECURSION_LIMIT = 20_000
+
+
+def _start(target: Callable[[bool], None], name: str) -> threading.Thread:
+    """Start a daemon thread running target(big_stack), with a large stack where the platform allows it."""
+    old = threading.stack_size()
+    try:
+        try:
+            threading.stack_size(WORKER_STACK_BYTES)
+            big = True
+        except (ValueError, RuntimeError):
+            big = False
+        worker = threading.Thread(target=target, args=(big,), name=name, daemon=True)
+        try:
+            worker.start()
+        except RuntimeError:  # the stack could not be reserved: use the default
+            threading.stack_size(old)
+            worker = threading.Thread(target=target, args=(False,), name=name, daemon=True)
+            worker.start()
+    finally:
+        threading.stack_size(old)
+    return worker
+
+
+# --------------------------------------------------------------------------------------
 # the gate
 # --------------------------------------------------------------------------------------
 def _walk(node: Any):
@@ -43,11 +82,27 @@ def _walk(node: Any):
         item = stack.pop()
         if isinstance(item, CompValue):
             yield item
-            stack.extend(item.values())
+            stack.extend(reversed(list(item.values())))  # in the order of the text
         elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
+            stack.extend(reversed(list(item)))
+
+
+def _size(tree: Any) -> int:
+    """How many nodes (operators, patterns, terms) a parse tree has."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    count = 0
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, (CompValue, dict)):
             stack.extend(item.values())
         elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
             stack.extend(list(item))
+    return count
 
 
 def _variables(tree: Any) -> set[str]:
@@ -66,39 +121,129 @@ def _variables(tree: Any) -> set[str]:
     return found
 
 
-def inspect(text: str, allow_remote: bool = False) -> set[str]:
-    """Check a query is a read-only, local query; return its variable names.
+class _NoServiceText:
+    """Stands in for pyparsing's original_text_for while the gate parses (see _parse)."""
 
-    Raises QueryError for bad SPARQL or an Update, UnsafeError for SERVICE or FROM
-    (unless allow_remote). Decided on rdflib's parse tree, never on the text.
+    def __init__(self, _expr: Any):
+        pass
+
+    def search_string(self, _text: str) -> list[list[str]]:
+        return [[""]]
+
+
+def _parse_query(text: str) -> Any:
+    """rdflib's parseQuery, without its copy of each SERVICE clause's text.
+
+    For every SERVICE, rdflib searches the whole query again for the clause's text (kept for
+    its own SERVICE evaluation, which kgtool never uses). That search recurses without end on
+    a SERVICE inside a SERVICE and fails on a valid query with a '#' in a string before a
+    SERVICE; the gate needs neither, so it is switched off while the gate parses.
     """
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql import parserutils
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    with _SERVICE_TEXT_LOCK:
+        original = parserutils.original_text_for
+        parserutils.original_text_for = _NoServiceText
+        try:
+            return parseQuery(text)
+        finally:
+            parserutils.original_text_for = original
+
+
+_SERVICE_TEXT_LOCK = threading.Lock()
+
+
+def _parse(text: str) -> Any:
+    """rdflib's parse tree of a query; QueryError for bad SPARQL, an Update, or one nested too deeply."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        tree = parseQuery(text)
-    except ParseException as e:
-        try:
-            parseUpdate(text)
-        except ParseException:
-            raise QueryError(f"bad SPARQL: {_parse_message(e)}", path="query", line=e.lineno, column=e.col) from None
-        raise QueryError("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused: kgtool query is read-only") from None
+        return _parse_query(text)
+    except ParseBaseException as e:
+        error = e
     except RecursionError:
         raise QueryError("the query is nested too deeply to read") from None
-    for node in _walk(tree):
-        if node.name == "ServiceGraphPattern" and not allow_remote:
+    except Exception as e:  # rdflib raises plain exceptions for some lexical errors
+        raise QueryError(f"bad SPARQL: {e}", path="query") from None
+    try:
+        update = parseUpdate(text)
+    except Exception:
+        raise QueryError(f"bad SPARQL: {_parse_message(error)}", path="query", line=error.lineno, column=error.col) from None
+    for node in _walk(update):
+        if node.name == "Load":
             raise UnsafeError(
-                f"SERVICE {_term(node.get('term'))} is refused: queries do not reach the network "
-                "unless you pass --allow-remote"
+                f"LOAD {_term(node.get('iri'))} is refused: kgtool query is read-only and reads no other graph, file or URL"
             )
+    raise QueryError("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused: kgtool query is read-only")
+
+
+def _judge(text: str, allow_remote: bool) -> set[str]:
+    from rdflib.term import URIRef
+
+    tree = _parse(text)
+    if _size(tree) > MAX_QUERY_NODES:
+        raise QueryError(f"the query is too large: over {MAX_QUERY_NODES} operators, patterns and terms")
+    for node in _walk(tree):
+        if node.name == "ServiceGraphPattern":
+            silent = "SILENT " if "silent" in node else ""
+            endpoint = node.get("term")
+            if not allow_remote:
+                raise UnsafeError(
+                    f"SERVICE {silent}{_term(endpoint)} is refused: queries do not reach the network "
+                    "unless you pass --allow-remote"
+                )
+            if isinstance(endpoint, URIRef) and not re.match(r"(?i)https?://", str(endpoint)):
+                raise UnsafeError(f"SERVICE {silent}{_term(endpoint)} is refused: only http and https endpoints can be queried")
         if node.name == "DatasetClause":
-            iri = node.get("default") or node.get("named")
-            kind = "FROM NAMED" if node.get("named") is not None else "FROM"
+            named = "named" in node
+            iri = node["named"] if named else node.get("default")
             raise UnsafeError(
-                f"{kind} {_term(iri)} is refused: kgtool queries the home's graph and reads no other "
-                "graph, file or URL"
+                f"{'FROM NAMED' if named else 'FROM'} {_term(iri)} is refused: kgtool queries the home's graph "
+                "and reads no other graph, file or URL (not even with --allow-remote)"
             )
     return _variables(tree)
+
+
+def inspect(text: str, allow_remote: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> set[str]:
+    """Check a query is a read-only, local query of a bounded size; return its variable names.
+
+    Raises QueryError for bad SPARQL, an Update, or a query too large or too deeply nested;
+    UnsafeError for SERVICE (unless allow_remote), FROM, FROM NAMED or LOAD; QueryTimeout if
+    checking takes longer than `timeout`. Decided on rdflib's parse tree, never on the text.
+    """
+    from . import rdfio
+
+    limit = rdfio.max_input_bytes()
+    if len(text) > limit:
+        raise QueryError(f"the query is {len(text)} characters, over the limit of {limit} (KGTOOL_MAX_INPUT_BYTES)")
+    outcome: dict[str, Any] = {}
+
+    def work(big_stack: bool) -> None:
+        limit = sys.getrecursionlimit()
+        try:
+            if big_stack:
+                sys.setrecursionlimit(max(limit, PARSE_RECURSION_LIMIT))
+            outcome["variables"] = _judge(text, allow_remote)
+        except QueryError as e:
+            outcome["error"] = e.with_traceback(None)
+        except UnsafeError as e:
+            outcome["error"] = e.with_traceback(None)
+        except RecursionError:
+            outcome["error"] = QueryError("the query is nested too deeply to read")
+        except BaseException as e:  # a bug: handed to the caller
+            outcome["error"] = e
+        finally:
+            sys.setrecursionlimit(limit)
+
+    worker = _start(work, "kgtool-query-check")
+    worker.join(timeout if timeout and timeout > 0 else None)
+    if worker.is_alive():
+        raise QueryTimeout(f"the query could not be checked within {timeout:g} s (use --timeout to allow longer)")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["variables"]
 
 
 def _term(term: Any) -> str:
@@ -117,18 +262,18 @@ def _parse_message(e: Exception) -> str:
     return f"{msg}, found {found!r}" if found else msg
 
 
-def check(text: str, allow_remote: bool, cache_dir: Path | None) -> set[str] | None:
+def check(text: str, allow_remote: bool, cache_dir: Path | None, timeout: float | None = DEFAULT_TIMEOUT) -> set[str] | None:
     """inspect(), remembering queries already found safe (rdflib's parser is slow to load)."""
     if cache_dir is None:
-        return inspect(text, allow_remote)
-    digest = hashlib.sha256(f"{__version__}\0{allow_remote}\0{text}".encode()).hexdigest()
+        return inspect(text, allow_remote, timeout)
+    digest = hashlib.sha256(f"{__version__}\0{allow_remote}\0{MAX_QUERY_NODES}\0{text}".encode()).hexdigest()
     memo = cache_dir / "safe-queries" / digest
     if memo.is_file():
         return set(memo.read_text(encoding="utf-8").split())
-    variables = inspect(text, allow_remote)
+    variables = inspect(text, allow_remote, timeout)
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
-        tmp = memo.with_suffix(".tmp")
+        tmp = memo.with_suffix(f".{threading.get_ident()}.tmp")
         tmp.write_text(" ".join(sorted(variables)), encoding="utf-8")
         tmp.replace(memo)
     except OSError:
@@ -194,7 +339,8 @@ def run(
     """
     outcome: dict[str, Any] = {}
 
-    def work() -> None:
+    def work(_big_stack: bool) -> None:
+        raw = result = None
         try:
             raw = store.query(
                 text,
@@ -216,10 +362,14 @@ def run(
         except OSError as e:
             outcome["error"] = QueryError(f"the query failed: {e}")
         except BaseException as e:  # handed to the caller's thread
+            # Oxigraph's live results may only be dropped in this thread: the traceback's frames
+            # must not keep them alive ("... is unsendable, but is being dropped on another thread").
+            traceback.clear_frames(e.__traceback__)
             outcome["error"] = e
+        finally:
+            raw = result = None
 
-    worker = threading.Thread(target=work, name="kgtool-query", daemon=True)
-    worker.start()
+    worker = _start(work, "kgtool-query")
     worker.join(timeout if timeout and timeout > 0 else None)
     if worker.is_alive():
         raise QueryTimeout(f"the query did not finish within {timeout:g} s (use --timeout to allow longer)")
