@@ -355,8 +355,8 @@ def load(home: Home, reasoner: str | None = None, progress: Progress | None = No
                         shutil.rmtree(old, ignore_errors=True)
     try:
         if (final / DUMP).is_file():
-            store = ox.Store()
-            store.bulk_load(path=str(final / DUMP), format=ox.RdfFormat.N_QUADS)
+            store = ox.Store()  # parse, not bulk_load: it keeps the blank node labels, so output is stable
+            store.extend(ox.parse(path=str(final / DUMP), format=ox.RdfFormat.N_QUADS))
         else:
             store = ox.Store.read_only(str(final))
     except (OSError, SyntaxError) as e:
