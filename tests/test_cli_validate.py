@@ -130,7 +130,7 @@ def test_validate_json_report_has_the_documented_keys_and_values(kg):
                 "path": "cf:claimant",
                 "value": "cfr:shusha",
                 "message": CLAIMANT_MESSAGE,
-                "shape": "<https://w3id.org/kgtool/shapes#Claim-claimant>",
+                "shape": "cfs:Claim-claimant",
                 "constraint": "sh:ClassConstraintComponent",
                 "file": fixture("claim-by-a-town.ttl"),
                 "line": 8,

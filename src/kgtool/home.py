@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,3 +131,19 @@ def init(target: str) -> Path:
         else:
             (dest / part).mkdir()
     return dest
+
+
+@contextmanager
+def exclusive_lock(path: Path):
+    """An exclusive advisory lock on `path`, held for the block; the kernel frees it if the holder dies."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with open(path, "a+b") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)

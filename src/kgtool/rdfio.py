@@ -337,3 +337,36 @@ def from_rdflib_triples(triples: Iterable) -> list[ox.Triple]:
         return []
     # Turtle, not N-Triples: rdflib writes multi-line strings with """ quotes.
     return [q.triple for q in ox.parse("".join(lines).encode("utf-8"), ox.RdfFormat.TURTLE)]
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def to_rdflib_term(term):
+    """A pyoxigraph term as the equal rdflib term."""
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def to_ox_term(term):
+    """An rdflib term as the equal pyoxigraph term."""
+    import rdflib
+
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))

@@ -23,6 +23,8 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
+from . import rdfio
+
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -102,7 +104,7 @@ def _owlrl(asserted: set[ox.Triple], progress: Progress | None) -> set[ox.Triple
     graph = rdflib.Graph()
     cache: dict = {}
     for t in asserted:  # term by term, so that blank nodes keep their labels
-        graph.add(tuple(cache.get(x) or cache.setdefault(x, _to_rdflib(x)) for x in (t.subject, t.predicate, t.object)))
+        graph.add(tuple(cache.get(x) or cache.setdefault(x, rdfio.to_rdflib_term(x)) for x in (t.subject, t.predicate, t.object)))
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
     closure = _closure_to_ox(graph)
     if progress:
@@ -120,36 +122,6 @@ _CHAIN = ox.NamedNode(OWL + "propertyChainAxiom")
 _FIRST = ox.NamedNode(RDF + "first")
 _REST = ox.NamedNode(RDF + "rest")
 _NIL = ox.NamedNode(RDF + "nil")
-_XSD_STRING = XSD + "string"
-
-
-def _to_ox(term):
-    """An rdflib term (as `reasonable` returns them) as a pyoxigraph term."""
-    import rdflib
-
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None and str(term.datatype) != _XSD_STRING:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
-def _to_rdflib(term):
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return rdflib.Literal(term.value)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
 def _closure_to_ox(triples) -> set[ox.Triple]:
@@ -158,7 +130,7 @@ def _closure_to_ox(triples) -> set[ox.Triple]:
     cache: dict = {}
     for s, p, o in triples:
         try:
-            closure.add(ox.Triple(cache.get(s) or cache.setdefault(s, _to_ox(s)), cache.get(p) or cache.setdefault(p, _to_ox(p)), cache.get(o) or cache.setdefault(o, _to_ox(o))))
+            closure.add(ox.Triple(cache.get(s) or cache.setdefault(s, rdfio.to_ox_term(s)), cache.get(p) or cache.setdefault(p, rdfio.to_ox_term(p)), cache.get(o) or cache.setdefault(o, rdfio.to_ox_term(o))))
         except (TypeError, ValueError):
             continue
     return closure

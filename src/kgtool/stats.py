@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .home import Home
-from .store import DATA, INFERRED, ONTOLOGY, SHAPES, Loaded, load
+from .store import DATA, INFERRED, SHAPES, Loaded, load
 
 SH = "http://www.w3.org/ns/shacl#"
 

@@ -21,7 +21,6 @@ import os
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -30,7 +29,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import HomeError, KgError, UsageError
-from .home import Home
+from .home import Home, exclusive_lock
 
 # One named graph per part of the home, so a query or an export can pick what it sees.
 ONTOLOGY = ox.NamedNode("urn:kgtool:graph:ontology")
@@ -44,7 +43,7 @@ PARTS = {
     "shapes": [SHAPES],
     "all": [ONTOLOGY, DATA, SHAPES],
 }
-CACHE_FORMAT = "3"  # bump when the layout of the cache changes
+CACHE_FORMAT = "4"  # bump when the layout of the cache changes
 RACY_SECONDS = 2.0  # a file's digest memo is trusted only if the file was this old when hashed
 META = "kgtool-meta.json"
 # A small store is also dumped as N-Quads and opened in memory: loading a few thousand quads
@@ -89,22 +88,6 @@ class Loaded:
             return
         # The same triple may sit in several parts: let the store's SPARQL dedupe it.
         yield from self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graph=graphs)
-
-
-@contextmanager
-def _locked(path: Path):
-    """An exclusive advisory lock on `path` (held while the cache is built)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    with open(path, "a+b") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 # --------------------------------------------------------------------------------------
@@ -247,7 +230,7 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
     else:
         plan = {"ontology": True, "data": "all", "shapes": True, "reasoning": True}
         prefixes = {}
-    prefixes = {rel: p for rel, p in prefixes.items() if any(rel in wanted.files[part] for part in ("ontology", "data"))}
+    prefixes = {rel: p for rel, p in prefixes.items() if any(rel in wanted.files[part] for part in ("ontology", "data", "shapes"))}
     store = ox.Store(str(target))
     redo: list[str] = []
     todo: list[tuple[ox.NamedNode, list[str], bool]] = []  # graph, files to parse, clear first
@@ -266,8 +249,7 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
         if clear:
             store.clear_graph(graph)
         store.extend(_quads(triples, graph))
-        if graph != SHAPES:
-            prefixes.update(file_prefixes)
+        prefixes.update(file_prefixes)
         redo.append({ONTOLOGY: "ontology", DATA: "data", SHAPES: "shapes"}[graph])
     if plan["reasoning"]:
         asserted = [q.triple for g in (ONTOLOGY, DATA) for q in store.quads_for_pattern(None, None, None, g)]
@@ -299,9 +281,9 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
 
 
 def _merged_prefixes(home: Home, meta: dict) -> dict[str, str]:
-    """WELL_KNOWN, overridden by the prefixes of the ontology files, then the data files (first declared wins)."""
+    """WELL_KNOWN, overridden by the prefixes of the ontology, data and shapes files (first declared wins)."""
     merged: dict[str, str] = {}
-    for part in ("ontology", "data"):
+    for part in ("ontology", "data", "shapes"):
         for rel in sorted(meta["files"][part]):
             for name, ns in meta["prefixes"].get(rel, {}).items():
                 merged.setdefault(name, ns)
@@ -330,7 +312,7 @@ def load(home: Home, reasoner: str | None = None, progress: Progress | None = No
     built = False
     meta = _read_meta(final)
     if meta is None:
-        with _locked(cache / "build.lock"):
+        with exclusive_lock(cache / "build.lock"):
             meta = _read_meta(final)  # another process may have built it meanwhile
             if meta is None:
                 candidates = []

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import HomeError, KgError
-from .home import Home
+from .home import Home, exclusive_lock
 from .validation import Report, Submission, read, validate_submission
 
 SUBMISSIONS_DIR = Path("data") / "submissions"
@@ -47,18 +46,9 @@ class AddOutcome:
     prefixes: dict[str, str] = field(default_factory=dict)  # to show IRIs as prefixed names
 
 
-@contextmanager
 def home_lock(home: Home):
     """The home's exclusive lock: one validate-and-write at a time; others wait (the kernel frees it if the holder dies)."""
-    import fcntl
-
-    state = home.state_dir()
-    with open(state / "lock", "a+b") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+    return exclusive_lock(home.state_dir() / "lock")
 
 
 def _fsync_dir(path: Path) -> None:

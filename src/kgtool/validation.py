@@ -7,6 +7,7 @@ the submission and not the home: see `neighbourhood` and docs/validation-report.
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 import json
 import re
 from collections.abc import Iterable
@@ -421,42 +422,58 @@ def _term(node: Any, prefixes: dict[str, str]) -> str | None:
     return str(node)
 
 
-def _to_rdflib_term(term):
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    if term.datatype.value == XSD_STRING:
-        return rdflib.Literal(term.value)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-
-
 def _graph(triples: Iterable[ox.Triple]):
     import rdflib
 
     g = rdflib.Graph()
     for t in triples:
-        g.add((_to_rdflib_term(t.subject), _to_rdflib_term(t.predicate), _to_rdflib_term(t.object)))
+        g.add((rdfio.to_rdflib_term(t.subject), rdfio.to_rdflib_term(t.predicate), rdfio.to_rdflib_term(t.object)))
     return g
+
+
+@contextmanager
+def _prepared_sparql():
+    """Parse each SHACL-SPARQL constraint once, not once per focus node.
+
+    pySHACL passes the constraint's text with `initBindings` for every focus node, and
+    rdflib parses the text again each time (pyparsing, ~17 ms): 90 % of validating a
+    small submission. The parsed and translated query is what rdflib's own
+    `prepareQuery` gives and is meant to be reused with other bindings.
+    """
+    from rdflib.plugins.sparql import processor
+
+    original = processor.SPARQLProcessor.query
+    prepared: dict = {}
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((str(k), str(v)) for k, v in (initNs or {}).items())))
+            if key not in prepared:
+                prepared[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
+            strOrQuery = prepared[key]
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = original
 
 
 def run_shacl(data_graph, shapes_graph) -> tuple[bool, Any]:
     """pySHACL over a data graph that already holds the class hierarchy (so sh:class follows rdfs:subClassOf)."""
     import pyshacl
 
-    conforms, report_graph, _text = pyshacl.validate(
-        data_graph,
-        shacl_graph=shapes_graph,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        allow_infos=True,
-        do_owl_imports=False,
-    )
+    with _prepared_sparql():
+        conforms, report_graph, _text = pyshacl.validate(
+            data_graph,
+            shacl_graph=shapes_graph,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            allow_infos=True,
+            do_owl_imports=False,
+        )
     return conforms, report_graph
 
 
@@ -585,7 +602,7 @@ def validate_submission(loaded, submission: Submission) -> Report:
     shapes = _graph(loaded.triples("shapes"))
     data, focus = neighbourhood(_Home(loaded), submission.triples, _shape_reads_backwards(shapes))
     _conforms, full = run_shacl(_graph(data), shapes)
-    keep = {_to_rdflib_term(n) for n in focus}
+    keep = {rdfio.to_rdflib_term(n) for n in focus}
     report_graph, nodes = _kept_report(full, keep, prefixes)
     results = read_results(report_graph, prefixes, nodes)
     _place(results, submission)
