@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -136,14 +135,15 @@ class Output:
 
     def __init__(self, path: str | None):
         self.path = path
-        self.buffer = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)
+        # Held in memory until the command succeeds: nothing half-written on error or timeout.
+        self.buffer = io.BytesIO()
 
     def commit(self) -> None:
         self.buffer.seek(0)
         if self.path is None or self.path == "-":
             out = sys.stdout.buffer
             try:
-                shutil.copyfileobj(self.buffer, out)
+                out.write(self.buffer.getbuffer())
                 out.flush()
             except BrokenPipeError:
                 # The reader went away (`kgtool export | head`): not an error. Point stdout at
@@ -152,12 +152,14 @@ class Output:
             return
         target = Path(self.path)
         try:
+            import tempfile
+
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent if str(target.parent) else ".")
         except OSError as e:
             raise KgError(f"cannot write: {e.strerror}", path=self.path) from e
         try:
             with os.fdopen(fd, "wb") as f:
-                shutil.copyfileobj(self.buffer, f)
+                f.write(self.buffer.getbuffer())
             os.replace(tmp, target)
         except BaseException:
             if os.path.exists(tmp):
@@ -166,7 +168,12 @@ class Output:
 
 
 def _terminal_width() -> int | None:
-    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    if not sys.stdout.isatty():
+        return None
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except OSError:
+        return None
 
 
 def _graph_format(name: str | None, output: str | None) -> formats.Format:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 import threading
-import traceback
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -266,15 +265,21 @@ def check(text: str, allow_remote: bool, cache_dir: Path | None, timeout: float 
     """inspect(), remembering queries already found safe (rdflib's parser is slow to load)."""
     if cache_dir is None:
         return inspect(text, allow_remote, timeout)
-    digest = hashlib.sha256(f"{__version__}\0{allow_remote}\0{MAX_QUERY_NODES}\0{text}".encode()).hexdigest()
-    memo = cache_dir / "safe-queries" / digest
-    if memo.is_file():
-        return set(memo.read_text(encoding="utf-8").split())
+    # The memo holds the whole key and is trusted only on an exact match, so a cheap
+    # checksum can name it (hashlib's OpenSSL start-up costs more than the rest of a warm check).
+    key = f"{__version__}\0{allow_remote}\0{MAX_QUERY_NODES}\0{text}"
+    memo = cache_dir / "safe-queries" / f"{zlib.crc32(key.encode()):08x}-{len(key)}"
+    try:
+        variables_line, _, stored = memo.read_text(encoding="utf-8").partition("\n")
+        if stored == key:
+            return set(variables_line.split())
+    except (OSError, UnicodeDecodeError):
+        pass
     variables = inspect(text, allow_remote, timeout)
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
         tmp = memo.with_suffix(f".{threading.get_ident()}.tmp")
-        tmp.write_text(" ".join(sorted(variables)), encoding="utf-8")
+        tmp.write_text(" ".join(sorted(variables)) + "\n" + key, encoding="utf-8")
         tmp.replace(memo)
     except OSError:
         pass  # a read-only cache only costs speed
@@ -364,6 +369,8 @@ def run(
         except BaseException as e:  # handed to the caller's thread
             # Oxigraph's live results may only be dropped in this thread: the traceback's frames
             # must not keep them alive ("... is unsendable, but is being dropped on another thread").
+            import traceback
+
             traceback.clear_frames(e.__traceback__)
             outcome["error"] = e
         finally:
