@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +59,8 @@ class Home:
 
     def fingerprint(self, files: list[Path]) -> str:
         """A digest of the names and contents of `files`: a cache is valid while it is unchanged."""
+        import hashlib
+
         h = hashlib.sha256()
         for path in files:
             h.update(self.relative(path).encode() + b"\0")
@@ -84,7 +85,8 @@ class Home:
             except OSError:
                 pass
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        tag = hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
+        # Names the cache of this home; what is cached is keyed by content, so a clash costs only speed.
+        tag = f"{zlib.crc32(str(self.root).encode()):08x}"
         state = Path(base) / "kgtool" / tag
         try:
             state.mkdir(parents=True, exist_ok=True)
@@ -127,6 +129,8 @@ def init(target: str) -> Path:
     for part in PARTS:
         src = source / part
         if src.is_dir():
+            import shutil
+
             shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__", STATE_DIR))
         else:
             (dest / part).mkdir()

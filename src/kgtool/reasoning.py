@@ -18,7 +18,6 @@ comes: the result is the OWL 2 RL closure (https://www.w3.org/TR/owl2-profiles/#
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Callable, Iterable
 
 import pyoxigraph as ox
@@ -140,6 +139,8 @@ def _run_reasonable(triples: set[ox.Triple]) -> set[ox.Triple]:
     import reasonable
 
     # Turtle is the only input it reads; N-Triples is Turtle. Blank node labels are kept.
+    import tempfile
+
     fd, path = tempfile.mkstemp(suffix=".ttl", prefix="kgtool-reason-")
     try:
         with os.fdopen(fd, "wb") as f:

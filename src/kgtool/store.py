@@ -15,11 +15,8 @@ only the entailments.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +91,8 @@ class Loaded:
 # file digests, memoized on stat
 # --------------------------------------------------------------------------------------
 def _sha256(path: Path) -> str:
+    import hashlib  # not at import time: OpenSSL start-up costs a warm query ~3 %
+
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -146,7 +145,12 @@ def digests(home: Home, files: list[Path], memo_path: Path | None) -> dict[str, 
 
 
 def _fingerprint(files: dict[str, str]) -> str:
-    h = hashlib.sha256()
+    try:  # CPython's own BLAKE2: hashlib would start OpenSSL, ~3 % of a warm query
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - another Python
+        from hashlib import blake2b
+
+    h = blake2b()
     for rel, digest in sorted(files.items()):
         h.update(f"{rel}\0{digest}\0".encode())
     return h.hexdigest()
@@ -222,6 +226,8 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
     old = _read_meta(base) if base is not None else None
     if old is not None:
         plan = _plan(old, wanted)
+        import shutil
+
         shutil.copytree(base, target, dirs_exist_ok=True)
         for memo in [*target.glob("kgtool-*.json"), target / DUMP]:
             if memo.exists():
@@ -321,6 +327,9 @@ def load(home: Home, reasoner: str | None = None, progress: Progress | None = No
                     if old_meta is not None:
                         candidates.append((_score(_plan(old_meta, wanted)), old.name, old))
                 base = max(candidates)[2] if candidates else None
+                import shutil
+                import tempfile
+
                 tmp = Path(tempfile.mkdtemp(prefix="building-", dir=cache))
                 try:
                     meta = _build(home, tmp, wanted, base, progress)
@@ -342,6 +351,8 @@ def load(home: Home, reasoner: str | None = None, progress: Progress | None = No
         else:
             store = ox.Store.read_only(str(final))
     except (OSError, SyntaxError) as e:
+        import shutil
+
         shutil.rmtree(final, ignore_errors=True)
         raise KgError(f"the cache at {final} was unreadable and has been removed; run the command again ({e})") from e
     return Loaded(
