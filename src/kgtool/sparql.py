@@ -236,13 +236,7 @@ def inspect(text: str, allow_remote: bool = False, timeout: float | None = DEFAU
         finally:
             sys.setrecursionlimit(limit)
 
-    worker = _start(work, "kgtool-query-check")
-    worker.join(timeout if timeout and timeout > 0 else None)
-    if worker.is_alive():
-        raise QueryTimeout(f"the query could not be checked within {timeout:g} s (use --timeout to allow longer)")
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["variables"]
+    return _await(_start(work, "kgtool-query-check"), outcome, timeout, "could not be checked")["variables"]
 
 
 def _term(term: Any) -> str:
@@ -376,10 +370,14 @@ def run(
         finally:
             raw = result = None
 
-    worker = _start(work, "kgtool-query")
+    return _await(_start(work, "kgtool-query"), outcome, timeout, "did not finish")["kind"]
+
+
+def _await(worker, outcome: dict, timeout: float | None, what: str) -> dict:
+    """Wait for a worker thread up to `timeout`; raise QueryTimeout past it, or the worker's error."""
     worker.join(timeout if timeout and timeout > 0 else None)
     if worker.is_alive():
-        raise QueryTimeout(f"the query did not finish within {timeout:g} s (use --timeout to allow longer)")
+        raise QueryTimeout(f"the query {what} within {timeout:g} s (use --timeout to allow longer)")
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["kind"]
+    return outcome
