@@ -591,6 +591,52 @@ def read_results(report_graph, prefixes: dict[str, str], nodes=None) -> list[Res
 # --------------------------------------------------------------------------------------
 # entry points
 # --------------------------------------------------------------------------------------
+def retarget(shapes, data, focus: set):
+    """A copy of `shapes` whose targets select only the nodes of `focus` that they selected in `data`.
+
+    The neighbourhood of a submission holds more nodes than it touches (the types and
+    descriptions its checks need); pySHACL would validate every one of them, a cost that
+    grows with the home. Each shape's declared targets (SHACL 2.1.3) are replaced by
+    sh:targetNode for the focus nodes they pick, so only those are validated. pySHACL's own
+    focus_nodes option is not used: it skips shapes that target by property.
+    """
+    import rdflib
+    from rdflib.namespace import OWL, RDF, RDFS
+
+    sh = rdflib.Namespace(SH)
+    declared = (sh.targetClass, sh.targetSubjectsOf, sh.targetObjectsOf, sh.targetNode)
+    out = rdflib.Graph()
+    for t in shapes:
+        if t[1] not in declared:
+            out.add(t)
+    subclasses: dict = {}
+
+    def instances_of(cls) -> set:
+        if cls not in subclasses:
+            subclasses[cls] = set(data.transitive_subjects(RDFS.subClassOf, cls))
+        return {n for n in focus if any(t in subclasses[cls] for t in data.objects(n, RDF.type))}
+
+    shape_nodes = set(shapes.subjects(sh.targetClass, None)) | set(shapes.subjects(sh.targetSubjectsOf, None))
+    shape_nodes |= set(shapes.subjects(sh.targetObjectsOf, None)) | set(shapes.subjects(sh.targetNode, None))
+    for kind in (RDFS.Class, OWL.Class):  # implicit class targets: a shape that is also a class
+        shape_nodes |= {s for s in shapes.subjects(RDF.type, kind) if (s, RDF.type, sh.NodeShape) in shapes or (s, RDF.type, sh.PropertyShape) in shapes}
+    for shape in shape_nodes:
+        picked: set = set()
+        classes = set(shapes.objects(shape, sh.targetClass))
+        if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
+            classes.add(shape)
+        for cls in classes:
+            picked |= instances_of(cls)
+        for prop in shapes.objects(shape, sh.targetSubjectsOf):
+            picked |= {n for n in focus if (n, prop, None) in data}
+        for prop in shapes.objects(shape, sh.targetObjectsOf):
+            picked |= {n for n in focus if (None, prop, n) in data}
+        picked |= {n for n in shapes.objects(shape, sh.targetNode) if n in focus}
+        for node in picked:
+            out.add((shape, sh.targetNode, node))
+    return out
+
+
 def validate_submission(loaded, submission: Submission) -> Report:
     """Validate a parsed submission together with the part of the home it touches, under the home's shapes."""
     import rdflib
@@ -601,8 +647,9 @@ def validate_submission(loaded, submission: Submission) -> Report:
         return Report(conforms=True, notes=list(submission.notes), report_graph=_kept_report(rdflib.Graph(), set(), prefixes)[0])
     shapes = _graph(loaded.triples("shapes"))
     data, focus = neighbourhood(_Home(loaded), submission.triples, _shape_reads_backwards(shapes))
-    _conforms, full = run_shacl(_graph(data), shapes)
     keep = {rdfio.to_rdflib_term(n) for n in focus}
+    data_graph = _graph(data)
+    _conforms, full = run_shacl(data_graph, retarget(shapes, data_graph, keep))
     report_graph, nodes = _kept_report(full, keep, prefixes)
     results = read_results(report_graph, prefixes, nodes)
     _place(results, submission)
