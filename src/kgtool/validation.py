@@ -473,6 +473,7 @@ def run_shacl(data_graph, shapes_graph) -> tuple[bool, Any]:
             allow_warnings=True,
             allow_infos=True,
             do_owl_imports=False,
+            inplace=True,  # the data graph is built for this run: no need for pySHACL to copy it
         )
     return conforms, report_graph
 
