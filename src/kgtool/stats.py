@@ -35,7 +35,7 @@ def home_conforms(home: Home, loaded: Loaded) -> tuple[bool, dict[str, int]]:
 
 def stats(home: Home, check: bool = True) -> dict:
     """A plain dict of the home's figures."""
-    loaded = load(home)
+    loaded = load(home).with_shapes()
     c = loaded.counts
     classes = _pairs(
         loaded,

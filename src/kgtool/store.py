@@ -40,12 +40,13 @@ PARTS = {
     "shapes": [SHAPES],
     "all": [ONTOLOGY, DATA, SHAPES],
 }
-CACHE_FORMAT = "4"  # bump when the layout of the cache changes
+CACHE_FORMAT = "5"  # bump when the layout of the cache changes
 RACY_SECONDS = 2.0  # a file's digest memo is trusted only if the file was this old when hashed
 META = "kgtool-meta.json"
 # A small store is also dumped as N-Quads and opened in memory: loading a few thousand quads
 # (~7 ms) is quicker than opening RocksDB (~20-40 ms), which dominates a warm query otherwise.
-DUMP = "store.nq"
+DUMP = "store.nq"  # the graph (ontology, data, entailments) of a small store, loaded into memory
+SHAPES_DUMP = "shapes.nq"  # its shapes, loaded only by the commands that need them
 IN_MEMORY_MAX_QUADS = 10_000
 # Prefixes every home may use in queries and output, unless it declares them otherwise.
 WELL_KNOWN = {
@@ -72,13 +73,24 @@ class Loaded:
     path: Path | None = None  # the store's directory (memos about this state of the home live there)
     reasoner: str = ""
     rebuilt: list[str] = field(default_factory=list)  # what this call redid: parts parsed, "reasoning"
+    _shapes_loaded: bool = False
 
     def graphs(self, part: str = "graph", inferred: bool = False) -> list[ox.NamedNode]:
         return PARTS[part] + ([INFERRED] if inferred else [])
 
+    def with_shapes(self) -> "Loaded":
+        """Make sure the shapes graph is in the store (an in-memory store loads it on demand)."""
+        dump = self.path / SHAPES_DUMP if self.path is not None else None
+        if dump is not None and not self._shapes_loaded and dump.is_file():
+            self.store.extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
+        self._shapes_loaded = True
+        return self
+
     def triples(self, part: str = "graph", inferred: bool = False):
         """The distinct triples of a part (plus entailments), as pyoxigraph Triples in store order."""
         graphs = self.graphs(part, inferred)
+        if SHAPES in graphs:
+            self.with_shapes()
         if len(graphs) == 1:
             for q in self.store.quads_for_pattern(None, None, None, graphs[0]):
                 yield q.triple
@@ -229,7 +241,7 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
         import shutil
 
         shutil.copytree(base, target, dirs_exist_ok=True)
-        for memo in [*target.glob("kgtool-*.json"), target / DUMP]:
+        for memo in [*target.glob("kgtool-*.json"), target / DUMP, target / SHAPES_DUMP]:
             if memo.exists():
                 memo.unlink()
         prefixes = old["prefixes"]
@@ -271,7 +283,9 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
     store.flush()
     counts = {name: _count(store, g) for name, g in (("ontology", ONTOLOGY), ("data", DATA), ("shapes", SHAPES), ("inferred", INFERRED))}
     if sum(counts.values()) <= IN_MEMORY_MAX_QUADS:
-        ox.serialize(store, str(target / DUMP), ox.RdfFormat.N_QUADS)
+        graph = (q for g in (ONTOLOGY, DATA, INFERRED) for q in store.quads_for_pattern(None, None, None, g))
+        ox.serialize(graph, str(target / DUMP), ox.RdfFormat.N_QUADS)
+        ox.serialize(store.quads_for_pattern(None, None, None, SHAPES), str(target / SHAPES_DUMP), ox.RdfFormat.N_QUADS)
     del store
     meta = {
         "format": CACHE_FORMAT,
