@@ -6,6 +6,9 @@ modulo what is filtered as noise here. `reasonable` 0.4 needs two repairs, made 
 * its prp-ifp rule is unsound (from `a p x . b p y` with p inverse-functional it concludes
   `a owl:sameAs b` even when x != y), so inverse-functional declarations are withheld
   from it and the rule is applied here;
+* its prp-fp rule joins every pair of triples of a functional property before comparing their
+  subjects: quadratic in the size of the data (1.7 GB at 100k triples, out of memory at 300k),
+  so functional declarations are withheld from it too and the rule is applied here;
 * it does not implement prp-spo2 (owl:propertyChainAxiom), so chains are applied here;
 * it leaves out the schema rules scm-spo, scm-dom1/2, scm-rng1/2 (subproperty transitivity,
   domains and ranges inherited along subclasses and subproperties) and the symmetry of
@@ -116,6 +119,8 @@ def _owlrl(asserted: set[ox.Triple], progress: Progress | None) -> set[ox.Triple
 # --------------------------------------------------------------------------------------
 _TYPE = ox.NamedNode(RDF_TYPE)
 _IFP_CLASS = ox.NamedNode(OWL + "InverseFunctionalProperty")
+_FP_CLASS = ox.NamedNode(OWL + "FunctionalProperty")
+_WITHHELD_CLASSES = (_IFP_CLASS, _FP_CLASS)  # declarations `reasonable` must not see
 _SAME = ox.NamedNode(OWL + "sameAs")
 _CHAIN = ox.NamedNode(OWL + "propertyChainAxiom")
 _FIRST = ox.NamedNode(RDF + "first")
@@ -148,9 +153,18 @@ def _run_reasonable(triples: set[ox.Triple]) -> set[ox.Triple]:
         r = reasonable.PyReasoner()
         r.load_file(path)
         out = r.reason()
+        del r  # its own copy of the closure, before the rdflib terms are converted
     finally:
         os.unlink(path)
-    return _closure_to_ox(out)
+    return _closure_to_ox(_draining(out))
+
+
+def _draining(items: list):
+    """The items of `items`, each released from the list as it is yielded (the rdflib closure
+    and its pyoxigraph copy are then never both whole in memory)."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def _list(closure_by_subject: dict, head) -> list | None:
@@ -170,7 +184,7 @@ def _list(closure_by_subject: dict, head) -> list | None:
 
 
 def _rules(closure: set[ox.Triple]) -> set[ox.Triple]:
-    """What prp-ifp and prp-spo2 derive from `closure`."""
+    """What prp-fp, prp-ifp, prp-spo2 and the schema rules (`_schema`) derive from `closure`."""
     by_sp: dict = {}
     by_p: dict = {}
     for t in closure:
@@ -191,6 +205,21 @@ def _rules(closure: set[ox.Triple]) -> set[ox.Triple]:
                     for y in subjects:
                         if x != y:
                             derived.add(ox.Triple(x, _SAME, y))
+    # prp-fp: p functional, x p y1, x p y2 => y1 sameAs y2
+    for t in by_p.get(_TYPE, ()):
+        if t.object != _FP_CLASS or isinstance(t.subject, ox.Literal):
+            continue
+        objects_of: dict = {}
+        for u in by_p.get(t.subject, ()):
+            objects_of.setdefault(u.subject, set()).add(u.object)
+        for objects in objects_of.values():
+            if len(objects) > 1:
+                for y1 in objects:
+                    if isinstance(y1, ox.Literal):
+                        continue  # a generalized triple: not kept
+                    for y2 in objects:
+                        if y1 != y2:
+                            derived.add(ox.Triple(y1, _SAME, y2))
     # prp-spo2: p propertyChainAxiom (p1 ... pn), x0 p1 x1 ... pn xn => x0 p xn
     derived |= _schema(by_p)
     for t in by_p.get(_CHAIN, ()):
@@ -296,7 +325,7 @@ def _presaturate(asserted: set[ox.Triple]) -> set[ox.Triple]:
 
 
 def _reasonable(asserted: set[ox.Triple], progress: Progress | None) -> set[ox.Triple]:
-    withheld = {t for t in asserted if t.predicate == _TYPE and t.object == _IFP_CLASS}
+    withheld = {t for t in asserted if t.predicate == _TYPE and t.object in _WITHHELD_CLASSES}
     base = _presaturate(asserted) - withheld
     rounds = 0
     while True:
@@ -308,7 +337,7 @@ def _reasonable(asserted: set[ox.Triple], progress: Progress | None) -> set[ox.T
         if not new:
             return closure
         base = (closure - withheld) | new
-        # an inverse-functional declaration derived by the reasoner must not reach it either
-        derived_ifp = {t for t in base if t.predicate == _TYPE and t.object == _IFP_CLASS}
-        withheld |= derived_ifp
-        base -= derived_ifp
+        # a (inverse-)functional declaration derived by the reasoner must not reach it either
+        derived_withheld = {t for t in base if t.predicate == _TYPE and t.object in _WITHHELD_CLASSES}
+        withheld |= derived_withheld
+        base -= derived_withheld
