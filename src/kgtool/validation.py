@@ -318,12 +318,32 @@ def _shape_reads_backwards(shapes) -> set[str]:
     for predicate in (sh.select, sh.ask):
         for text in shapes.objects(None, predicate):
             text = str(text)
-            found.update(m[1:-1] for m in re.findall(r"<[^<>\s]+>", text))
-            for prefix, local in re.findall(r"(?<![\w<?$])([A-Za-z][\w.-]*)?:([\w-]+)", text):
-                if prefix in declared:
-                    found.add(declared[prefix] + local)
-            if re.search(r"\sa\s", text):
-                found.add(RDF_TYPE)
+            found |= _read_backwards(text[text.find("{"):], declared)
+    return found
+
+
+def _read_backwards(pattern: str, declared: dict[str, str]) -> set[str]:
+    """The properties a SPARQL constraint's pattern follows into $this (`?x cf:member $this`).
+
+    A variable in that place (`?x ?p $this`) could be any property: then every property the
+    pattern names counts, as does rdf:type.
+    """
+    def iri(token: str) -> str | None:
+        if token.startswith("<") and token.endswith(">"):
+            return token[1:-1]
+        prefix, sep, local = token.partition(":")
+        return declared[prefix] + local if sep and prefix in declared else None
+
+    found: set[str] = set()
+    for path in re.findall(r"(\S+)\s+\$this\b", pattern):
+        steps = [s for s in re.split(r"[|/^()*+?!]+", path) if s]
+        if path.startswith(("?", "$")):
+            named = {m[1:-1] for m in re.findall(r"<[^<>\s]+>", pattern)}
+            named |= {declared[p] + local for p, local in re.findall(r"(?<![\w<?$])([A-Za-z][\w.-]*)?:([\w-]+)", pattern) if p in declared}
+            return named | {RDF_TYPE}
+        found.update(x for x in (iri(step) for step in steps) if x)
+        if "a" in steps:
+            found.add(RDF_TYPE)
     return found
 
 
