@@ -324,10 +324,6 @@ def get(name: str, kind: Kind) -> Format:
     raise UsageError(f"unknown {'result' if kind == 'results' else 'graph'} format '{name}' (known: {', '.join(names(kind))})")
 
 
-def input_extensions() -> list[str]:
-    return [e for f in FORMATS if f.kind == "graph" for e in f.extensions]
-
-
 def for_path(path: str | Path, kind: Kind = "graph") -> Format:
     """The format of a file, by its extension; an unknown extension is an InputError."""
     suffix = Path(path).suffix.lower()

@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -311,32 +311,6 @@ def parse_file(path: str | Path, display: str | None = None, allow_remote: bool 
     display = display or str(path)
     fmt = formats.for_path(path)
     return parse_bytes(read_bytes(path, display), fmt, display, allow_remote)
-
-
-def to_rdflib(triples: Iterable[ox.Triple], graph=None):
-    """An rdflib Graph of the triples (for owlrl and pySHACL), via N-Triples."""
-    import rdflib
-
-    graph = graph if graph is not None else rdflib.Graph()
-    data = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
-    if data:
-        graph.parse(data=data.decode("utf-8"), format="nt")
-    return graph
-
-
-def from_rdflib(graph) -> list[ox.Triple]:
-    """The triples of an rdflib Graph as pyoxigraph triples, via N-Triples."""
-    data = graph.serialize(format="nt", encoding="utf-8")
-    return [q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
-
-
-def from_rdflib_triples(triples: Iterable) -> list[ox.Triple]:
-    """rdflib (s, p, o) tuples as pyoxigraph Triples, via N-Triples."""
-    lines = [f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples]
-    if not lines:
-        return []
-    # Turtle, not N-Triples: rdflib writes multi-line strings with """ quotes.
-    return [q.triple for q in ox.parse("".join(lines).encode("utf-8"), ox.RdfFormat.TURTLE)]
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -23,7 +23,7 @@ def home_conforms(home: Home, loaded: Loaded) -> tuple[bool, dict[str, int]]:
     if memo is not None and memo.is_file():
         saved = json.loads(memo.read_text(encoding="utf-8"))
         return saved["conforms"], saved["counts"]
-    report = validation.validate_triples(home, [], [], [], {})
+    report = validation.validate_home(home, loaded)
     counts = report.counts()
     if memo is not None:
         try:

@@ -705,11 +705,11 @@ def validate(home: Home, files: list[str], allow_remote: bool = False) -> Report
     return validate_submission(load(home), submission)
 
 
-def validate_home(home: Home) -> Report:
-    """Validate the whole of the home's graph under its shapes."""
+def validate_home(home: Home, loaded=None) -> Report:
+    """Validate the whole of the home's graph under its shapes (`loaded`: the home's store, if open)."""
     from .store import load
 
-    loaded = load(home)
+    loaded = loaded if loaded is not None else load(home)
     shapes = _graph(loaded.triples("shapes"))
     data = list(loaded.triples("graph"))
     _conforms, full = run_shacl(_graph(data), shapes)
@@ -721,15 +721,3 @@ def validate_home(home: Home) -> Report:
         report_graph=report_graph,
         checked_triples=len(data),
     )
-
-
-def validate_triples(home: Home, submitted: list, notes: list[str], located=None, sub_prefixes: dict[str, str] | None = None) -> Report:
-    """Kept for callers of the first version: no triples validates the whole home; else as validate_submission."""
-    if not submitted:
-        report = validate_home(home)
-        report.notes = list(notes)
-        return report
-    from .store import load
-
-    return validate_submission(load(home), Submission([], list(submitted), dict(sub_prefixes or {}), list(notes)))
-
