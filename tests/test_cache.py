@@ -90,13 +90,13 @@ def test_a_shapes_change_replaces_the_shapes_without_reasoning_again(home):
     assert after.counts == before.counts
 
 
-def test_an_added_data_file_is_parsed_alone_and_the_entailments_recomputed(home):
+def test_an_added_data_file_is_parsed_alone_and_the_entailments_extended(home):
     h = Home(home)
     before = store.load(h)
     (home / "data" / "submissions").mkdir()
     (home / "data" / "submissions" / "moldova.ttl").write_text(SUBMISSION, encoding="utf-8")
     after = store.load(h)
-    assert after.rebuilt == ["data", "reasoning"]
+    assert after.rebuilt == ["data", "reasoning (incremental)"]
     assert after.counts["data"] == before.counts["data"] + 3
     rows = [str(r[0]) for r in after.store.query(MEMBERS, prefixes=after.prefixes, default_graph=after.graphs(inferred=True))]
     assert rows == ["<https://w3id.org/kgtool/id/armenia>", "<https://w3id.org/kgtool/id/moldova>"]

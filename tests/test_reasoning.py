@@ -34,14 +34,16 @@ def both() -> dict[str, set[ox.Triple]]:
     return {name: set(reasoning.entailments(triples, name)) for name in reasoning.REASONERS}
 
 
-def test_reasonable_is_the_default_reasoner_when_installed():
-    assert reasoning.default_reasoner() == "reasonable"
+def test_kgtool_is_the_default_reasoner_and_closes_the_schema_with_reasonable():
+    assert reasoning.default_reasoner() == "kgtool"
+    assert reasoning.schema_reasoner() == "reasonable"
 
 
-def test_reasonable_and_owlrl_give_the_same_entailments_on_the_bundled_graph(both):
-    assert strs(both["reasonable"] - both["owlrl"]) == set()
-    assert strs(both["owlrl"] - both["reasonable"]) == set()
-    assert len(both["reasonable"]) > 500
+@pytest.mark.parametrize("other", ["reasonable", "kgtool"])
+def test_every_reasoner_gives_owlrls_entailments_on_the_bundled_graph(both, other):
+    assert strs(both[other] - both["owlrl"]) == set()
+    assert strs(both["owlrl"] - both[other]) == set()
+    assert len(both[other]) > 500
 
 
 @pytest.mark.parametrize("name", reasoning.REASONERS)
@@ -111,7 +113,7 @@ def test_export_of_the_entailments_is_the_same_with_either_reasoner(kg):
 def test_unknown_reasoner_is_a_usage_error(kg):
     result = kg("query", "-n", "csto-members", "--reasoner", "hermit")
     assert result.exit_code == 2
-    assert "Invalid value for '--reasoner': 'hermit' is not one of 'reasonable', 'owlrl'." in result.stderr
+    assert "Invalid value for '--reasoner': 'hermit' is not one of 'kgtool', 'reasonable', 'owlrl'." in result.stderr
 
 
 @pytest.mark.parametrize("name", reasoning.REASONERS)

@@ -137,9 +137,10 @@ def _start_progress(ctx: click.Context) -> None:
 
 REASONER_OPTION = click.option(
     "--reasoner",
-    type=click.Choice(["reasonable", "owlrl"]),
+    type=click.Choice(["kgtool", "reasonable", "owlrl"]),
     default=None,
-    help="OWL RL reasoner for the entailments (default: reasonable if installed, else owlrl).",
+    help="OWL RL reasoner for the entailments: kgtool (the default: its own rules for the instance data, "
+    "incremental after an add), reasonable, or owlrl (both from scratch, over the whole graph).",
 )
 
 

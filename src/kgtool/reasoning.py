@@ -1,7 +1,10 @@
-"""OWL 2 RL entailments of a set of triples, by `reasonable` (Rust, fast) or `owlrl` (pure Python), less noise.
+"""OWL 2 RL entailments of a set of triples, by kgtool's own rules, `reasonable` (Rust) or `owlrl` (pure Python), less noise.
 
-Both reasoners return the same entailments on the bundled graph (tests/test_reasoning.py),
-modulo what is filtered as noise here. `reasonable` 0.4 needs two repairs, made here:
+`kgtool` (the default) closes the schema with `reasonable` (or owlrl when it is not installed)
+and runs the instance data through rules compiled from that closure (`rules.py`): linear in
+the data, and able to extend a closure with a submission's triples. The three reasoners
+return the same entailments on the bundled graph (tests/test_reasoning.py), modulo what is
+filtered as noise here. `reasonable` 0.4 needs repairs, made here:
 
 * its prp-ifp rule is unsound (from `a p x . b p y` with p inverse-functional it concludes
   `a owl:sameAs b` even when x != y), so inverse-functional declarations are withheld
@@ -11,8 +14,10 @@ modulo what is filtered as noise here. `reasonable` 0.4 needs two repairs, made 
   so functional declarations are withheld from it too and the rule is applied here;
 * it does not implement prp-spo2 (owl:propertyChainAxiom), so chains are applied here;
 * it leaves out the schema rules scm-spo, scm-dom1/2, scm-rng1/2 (subproperty transitivity,
-  domains and ranges inherited along subclasses and subproperties) and the symmetry of
-  owl:equivalentClass / owl:equivalentProperty, so they are applied here.
+  domains and ranges inherited along subclasses and subproperties), scm-int, scm-uni and the
+  symmetry of owl:equivalentClass / owl:equivalentProperty, so they are applied here;
+* it does not implement cls-maxc2 / cls-maxqc4 (values of a max-cardinality-1 restriction are
+  the same): left unrepaired in `reasonable`; the `kgtool` reasoner applies them.
 
 Both rules are re-applied, with `reasonable` run again on what they add, until nothing new
 comes: the result is the OWL 2 RL closure (https://www.w3.org/TR/owl2-profiles/#Reasoning_in_OWL_2_RL_and_RDF_Graphs_using_Rules).
@@ -21,11 +26,11 @@ comes: the result is the OWL 2 RL closure (https://www.w3.org/TR/owl2-profiles/#
 from __future__ import annotations
 
 import os
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
-from . import rdfio
+from . import rdfio, rules
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -40,7 +45,7 @@ TRIVIAL_TYPES = {OWL + "Thing", RDFS + "Resource", OWL + "NamedIndividual"}
 # Classes every class is a subclass of (scm-cls): true, and noise.
 TRIVIAL_SUPERCLASSES = {OWL + "Thing", RDFS + "Resource"}
 
-REASONERS = ("reasonable", "owlrl")
+REASONERS = ("kgtool", "reasonable", "owlrl")
 Progress = Callable[[str, int, "int | None"], None]  # (phase, done, total or None)
 
 
@@ -52,7 +57,12 @@ def available(name: str) -> bool:
 
 
 def default_reasoner() -> str:
-    """`reasonable` when installed, else `owlrl`."""
+    """kgtool's own rules (which close the schema with `schema_reasoner()`)."""
+    return "kgtool"
+
+
+def schema_reasoner() -> str:
+    """The general reasoner for the schema (and for what the compiled rules do not cover)."""
     return "reasonable" if available("reasonable") else "owlrl"
 
 
@@ -82,6 +92,9 @@ def entailments(triples: Iterable[ox.Triple], reasoner: str | None = None, progr
     Raises ValueError for an unknown reasoner name.
     """
     reasoner = reasoner or default_reasoner()
+    if reasoner == "kgtool":
+        asserted_strings = {(str(t.subject), str(t.predicate), str(t.object)) for t in triples}
+        return sorted(from_strings(infer(asserted_strings, progress)), key=str)
     asserted = set(triples)
     if reasoner == "owlrl":
         closure = _owlrl(asserted, progress)
@@ -92,6 +105,62 @@ def entailments(triples: Iterable[ox.Triple], reasoner: str | None = None, progr
     out = [t for t in closure if t not in asserted and _keep(t)]
     out.sort(key=str)
     return out
+
+
+# --------------------------------------------------------------------------------------
+# kgtool: the schema closed by a general reasoner, the instances by compiled rules
+# --------------------------------------------------------------------------------------
+_NOISE_TYPES = {f"<{c}>" for c in TRIVIAL_TYPES}
+_NOISE_SUPERCLASSES = {f"<{c}>" for c in TRIVIAL_SUPERCLASSES}
+_REFLEXIVE = {f"<{p}>" for p in REFLEXIVE}
+_SCHEMA_TO_TRIVIAL = {f"<{RDFS}{n}>" for n in ("subClassOf", "domain", "range")}
+_BUILTIN_IRIS = tuple(f"<{ns}" for ns in BUILTIN_NAMESPACES)
+
+
+def is_noise_string(t: rules.Triple) -> bool:
+    """`is_noise` for a triple of N-Triples term strings (and generalized or quoted triples)."""
+    s, p, o = t
+    if s[0] == '"' or s.startswith("<<") or o.startswith("<<") or p.startswith(rules.CHAIN_PREFIX):
+        return True
+    if s.startswith(_BUILTIN_IRIS):
+        return True
+    if p in _REFLEXIVE and s == o:
+        return True
+    if p == rules.TYPE and o in _NOISE_TYPES:
+        return True
+    return p in _SCHEMA_TO_TRIVIAL and o in _NOISE_SUPERCLASSES
+
+
+def to_strings(triples: Iterable[ox.Triple]) -> set[rules.Triple]:
+    return {(str(t.subject), str(t.predicate), str(t.object)) for t in triples}
+
+
+def from_strings(triples: Iterable[rules.Triple]) -> list[ox.Triple]:
+    text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
+    return [q.triple for q in ox.parse(text.encode(), ox.RdfFormat.N_TRIPLES)]
+
+
+def close_schema(schema: set[rules.Triple]) -> set[rules.Triple]:
+    """The OWL RL closure of the schema triples, by the general reasoner, noise included (the rules need it)."""
+    asserted = set(from_strings(schema))
+    closed = _reasonable(asserted, None) if schema_reasoner() == "reasonable" else _owlrl(asserted, None)
+    return to_strings(closed) | schema
+
+
+def infer(asserted: set[rules.Triple], progress: Progress | None = None, schema_closure: set | None = None) -> set[rules.Triple]:
+    """kgtool's reasoner: the entailments of `asserted` (N-Triples term strings), less asserted and noise.
+
+    `schema_closure` is `close_schema` of the schema triples of `asserted`, when known already.
+    """
+    if progress:
+        progress("reasoning", 0, None)
+    if schema_closure is None:
+        schema_closure = close_schema({t for t in asserted if rules.is_schema(t)})
+    try:
+        closed = rules.closure(schema_closure, (t for t in asserted if not rules.is_schema(t)), progress)
+    except rules.Unsupported:
+        closed = to_strings(_reasonable(set(from_strings(asserted)), progress) if schema_reasoner() == "reasonable" else _owlrl(set(from_strings(asserted)), progress))
+    return {t for t in closed if t not in asserted and not is_noise_string(t)}
 
 
 # --------------------------------------------------------------------------------------
@@ -141,10 +210,10 @@ def _closure_to_ox(triples) -> set[ox.Triple]:
 
 
 def _run_reasonable(triples: set[ox.Triple]) -> set[ox.Triple]:
-    import reasonable
-
     # Turtle is the only input it reads; N-Triples is Turtle. Blank node labels are kept.
     import tempfile
+
+    import reasonable
 
     fd, path = tempfile.mkstemp(suffix=".ttl", prefix="kgtool-reason-")
     try:
@@ -221,7 +290,7 @@ def _rules(closure: set[ox.Triple]) -> set[ox.Triple]:
                         if y1 != y2:
                             derived.add(ox.Triple(y1, _SAME, y2))
     # prp-spo2: p propertyChainAxiom (p1 ... pn), x0 p1 x1 ... pn xn => x0 p xn
-    derived |= _schema(by_p)
+    derived |= _schema(by_p, by_sp)
     for t in by_p.get(_CHAIN, ()):
         chain = _list(by_sp, t.object)
         if not chain or not isinstance(t.subject, ox.NamedNode):
@@ -244,6 +313,8 @@ _DOMAIN = ox.NamedNode(RDFS + "domain")
 _RANGE = ox.NamedNode(RDFS + "range")
 _EQCLASS = ox.NamedNode(OWL + "equivalentClass")
 _EQPROP = ox.NamedNode(OWL + "equivalentProperty")
+_INTERSECTION = ox.NamedNode(OWL + "intersectionOf")
+_UNION = ox.NamedNode(OWL + "unionOf")
 
 
 def _transitive(pairs: dict) -> dict:
@@ -261,9 +332,16 @@ def _transitive(pairs: dict) -> dict:
     return out
 
 
-def _schema(by_p: dict) -> set[ox.Triple]:
-    """scm-spo, scm-eqc1, scm-eqp1, scm-dom1/2, scm-rng1/2 and the symmetry of equivalentClass/equivalentProperty."""
+def _schema(by_p: dict, by_sp: dict) -> set[ox.Triple]:
+    """scm-spo, scm-eqc1, scm-eqp1, scm-dom1/2, scm-rng1/2, scm-int, scm-uni and the symmetry of equivalentClass/equivalentProperty."""
     derived = set()
+    for t in by_p.get(_INTERSECTION, ()):  # scm-int: an intersection is a subclass of each part
+        for part in _list(by_sp, t.object) or ():
+            derived.add(ox.Triple(t.subject, _SUBCLASS, part))
+    for t in by_p.get(_UNION, ()):  # scm-uni: each part is a subclass of the union
+        for part in _list(by_sp, t.object) or ():
+            if not isinstance(part, ox.Literal):
+                derived.add(ox.Triple(part, _SUBCLASS, t.subject))
     for eq in (_EQCLASS, _EQPROP):
         for t in by_p.get(eq, ()):
             if not isinstance(t.object, ox.Literal):

@@ -7,10 +7,11 @@ hashes nothing; the memo is trusted only for files that were already older than
 `RACY_SECONDS` when hashed (git's "racy clean" rule), so an edit that keeps the size and
 lands within the file system's timestamp granularity is still seen.
 
-When the key changes, the new store starts from a copy of the closest old one and redoes
-only what changed: shapes alone → replace the shapes graph (no reasoning); data files only
-added → parse the new files alone (the entailments are recomputed); a reasoner change →
-only the entailments.
+When the key changes, the new store starts from a copy of the closest old one (a RocksDB
+checkpoint: hard links) and redoes only what changed: shapes alone → replace the shapes graph
+(no reasoning); data files only added → parse the new files alone and, with the `kgtool`
+reasoner, extend the entailments with what the new triples entail (OWL RL is monotone), unless
+they touch the schema; a reasoner change → only the entailments.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pyoxigraph as ox
 
@@ -47,6 +48,7 @@ META = "kgtool-meta.json"
 # (~7 ms) is quicker than opening RocksDB (~20-40 ms), which dominates a warm query otherwise.
 DUMP = "store.nq"  # the graph (ontology, data, entailments) of a small store, loaded into memory
 SHAPES_DUMP = "shapes.nq"  # its shapes, loaded only by the commands that need them
+SCHEMA_CLOSURE = "schema-closure.nt"  # the closed schema the `kgtool` reasoner's rules were compiled from
 IN_MEMORY_MAX_QUADS = 10_000
 # Prefixes every home may use in queries and output, unless it declares them otherwise.
 WELL_KNOWN = {
@@ -78,7 +80,7 @@ class Loaded:
     def graphs(self, part: str = "graph", inferred: bool = False) -> list[ox.NamedNode]:
         return PARTS[part] + ([INFERRED] if inferred else [])
 
-    def with_shapes(self) -> "Loaded":
+    def with_shapes(self) -> Loaded:
         """Make sure the shapes graph is in the store (an in-memory store loads it on demand)."""
         dump = self.path / SHAPES_DUMP if self.path is not None else None
         if dump is not None and not self._shapes_loaded and dump.is_file():
@@ -228,22 +230,35 @@ def _quads(triples, graph):
 
 
 def _count(store: ox.Store, graph: ox.NamedNode) -> int:
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    return int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))[0].value)
+
+
+def _copy(base: Path, target: Path) -> None:
+    """`target` (an empty directory) as a copy of the store at `base`: a checkpoint made of hard links when it can be."""
+    import shutil
+
+    try:
+        source = ox.Store.read_only(str(base))
+        target.rmdir()
+        source.backup(str(target))
+        del source
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir()
+        shutil.copytree(base, target, dirs_exist_ok=True)
+        for memo in [*target.glob("kgtool-*.json"), target / DUMP, target / SHAPES_DUMP, target / META]:
+            if memo.exists():
+                memo.unlink()
+    if (base / SCHEMA_CLOSURE).is_file():
+        shutil.copyfile(base / SCHEMA_CLOSURE, target / SCHEMA_CLOSURE)
 
 
 def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progress: Progress | None) -> dict:
     """Fill `target` with the store of `wanted`, reusing `base` (an older store) where it can."""
-    from . import reasoning
-
     old = _read_meta(base) if base is not None else None
     if old is not None:
         plan = _plan(old, wanted)
-        import shutil
-
-        shutil.copytree(base, target, dirs_exist_ok=True)
-        for memo in [*target.glob("kgtool-*.json"), target / DUMP, target / SHAPES_DUMP]:
-            if memo.exists():
-                memo.unlink()
+        _copy(base, target)
         prefixes = old["prefixes"]
     else:
         plan = {"ontology": True, "data": "all", "shapes": True, "reasoning": True}
@@ -262,24 +277,29 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
         todo.append((SHAPES, sorted(wanted.files["shapes"]), True))
     total = sum(len(rels) for _, rels, _ in todo)
     done = [0]
+    added: list[ox.Triple] | None = None  # triples new to the graph, when data files were only added
     for graph, rels, clear in todo:
         triples, file_prefixes = _parse(home, rels, progress, done, total)
         if clear:
             store.clear_graph(graph)
-        store.extend(_quads(triples, graph))
+        elif graph == DATA:
+            added = [t for t in dict.fromkeys(triples) if not _in_graph(store, t)]
+        store.bulk_extend(_quads(triples, graph))
         prefixes.update(file_prefixes)
         redo.append({ONTOLOGY: "ontology", DATA: "data", SHAPES: "shapes"}[graph])
     if plan["reasoning"]:
-        asserted = [q.triple for g in (ONTOLOGY, DATA) for q in store.quads_for_pattern(None, None, None, g)]
-        try:
-            inferred = reasoning.entailments(asserted, wanted.reasoner, progress)
-        except ValueError as e:
-            raise UsageError(str(e)) from None
-        store.clear_graph(INFERRED)
-        if progress:
-            progress("storing the entailments", 0, None)
-        store.extend(_quads(inferred, INFERRED))
-        redo.append("reasoning")
+        incremental = (
+            added is not None
+            and not plan["ontology"]
+            and old["reasoner"] == wanted.reasoner == "kgtool"
+            and (target / SCHEMA_CLOSURE).is_file()
+        )
+        if wanted.reasoner == "kgtool":
+            how = _reason_with_rules(store, target, added if incremental else None, progress)
+        else:
+            _reason_in_full(store, wanted.reasoner, progress)
+            how = "reasoning"
+        redo.append(how)
     store.flush()
     counts = {name: _count(store, g) for name, g in (("ontology", ONTOLOGY), ("data", DATA), ("shapes", SHAPES), ("inferred", INFERRED))}
     if sum(counts.values()) <= IN_MEMORY_MAX_QUADS:
@@ -298,6 +318,146 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
     }
     (target / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return meta
+
+
+def _in_graph(store: ox.Store, t: ox.Triple) -> bool:
+    return any(next(iter(store.quads_for_pattern(t.subject, t.predicate, t.object, g)), None) is not None for g in (ONTOLOGY, DATA, INFERRED))
+
+
+def _reason_in_full(store: ox.Store, reasoner: str, progress: Progress | None) -> None:
+    """The entailments of the ontology and data by a general reasoner (`reasonable` or owlrl), from scratch."""
+    from . import reasoning
+
+    asserted = [q.triple for g in (ONTOLOGY, DATA) for q in store.quads_for_pattern(None, None, None, g)]
+    try:
+        inferred = reasoning.entailments(asserted, reasoner, progress)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    store.clear_graph(INFERRED)
+    if progress:
+        progress("storing the entailments", 0, None)
+    store.bulk_extend(_quads(inferred, INFERRED))
+
+
+def _strings(store: ox.Store, graph: ox.NamedNode):
+    """The triples of a graph as N-Triples term strings (Oxigraph writes one triple per line, terms split by one space)."""
+    from . import rules
+
+    for line in store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8").splitlines():
+        if "<<" in line:
+            raise rules.Unsupported("a quoted triple")
+        s, p, rest = line.split(" ", 2)
+        yield (s, p, rest[:-2])
+
+
+def _write_strings(store: ox.Store, triples, graph: ox.NamedNode) -> None:
+    text = "".join(f"{s} {p} {o} {graph} .\n" for s, p, o in triples)
+    store.bulk_extend(ox.parse(text.encode("utf-8"), ox.RdfFormat.N_QUADS))
+
+
+def _reason_with_rules(store: ox.Store, target: Path, added: list[ox.Triple] | None, progress: Progress | None) -> str:
+    """kgtool's reasoner: extend the entailments with what `added` entails, or (None) recompute them.
+
+    Returns what was done: "reasoning (incremental)" or "reasoning".
+    """
+    from . import reasoning, rules
+
+    if added is not None:
+        new = reasoning.to_strings(added)
+        if not any(rules.is_schema(t) for t in new):
+            schema_closure = set(_read_strings(target / SCHEMA_CLOSURE))
+            try:
+                engine = rules.Engine(rules.Rules(schema_closure), _StoreView(store), progress)
+                engine.seed(new)
+                engine.run()
+                inferred = [t for t in engine.facts if t not in new and not reasoning.is_noise_string(t)]
+                if any(rules.is_schema(t) for t in inferred):
+                    raise rules.Unsupported("the new data entails schema triples")
+            except rules.Unsupported:
+                pass
+            else:
+                for t in added:  # asserted now: no longer an entailment
+                    store.remove(ox.Quad(t.subject, t.predicate, t.object, INFERRED))
+                _write_strings(store, inferred, INFERRED)
+                return "reasoning (incremental)"
+    try:
+        asserted = {t for g in (ONTOLOGY, DATA) for t in _strings(store, g)}
+    except rules.Unsupported:  # quoted triples: the general reasoner, on pyoxigraph terms
+        _reason_in_full(store, reasoning.schema_reasoner(), progress)
+        (target / SCHEMA_CLOSURE).unlink(missing_ok=True)
+        return "reasoning"
+    schema_closure = reasoning.close_schema({t for t in asserted if rules.is_schema(t)})
+    inferred = reasoning.infer(asserted, progress, schema_closure)
+    del asserted
+    store.clear_graph(INFERRED)
+    if progress:
+        progress("storing the entailments", 0, None)
+    _write_strings(store, inferred, INFERRED)
+    (target / SCHEMA_CLOSURE).write_text("".join(f"{s} {p} {o} .\n" for s, p, o in sorted(schema_closure)), encoding="utf-8")
+    return "reasoning"
+
+
+def _read_strings(path: Path):
+    for line in path.read_text(encoding="utf-8").splitlines():
+        s, p, rest = line.split(" ", 2)
+        yield (s, p, rest[:-2])
+
+
+class _StoreView:
+    """The closure already in a store (ontology, data, entailments) as `rules.Engine` looks it up."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.graphs = (ONTOLOGY, DATA, INFERRED)
+        self.stand_ins: dict = {}
+        self._terms: dict = {}
+        same = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+        self.equalities = any(next(iter(store.quads_for_pattern(None, same, None, g)), None) is not None for g in self.graphs)
+
+    def term(self, text: str):
+        found = self._terms.get(text)
+        if found is None:
+            if text[0] == "<":
+                found = ox.NamedNode(text[1:-1])
+            elif text.startswith("_:"):
+                found = ox.BlankNode(text[2:])
+            else:
+                found = next(iter(ox.parse(f"<urn:x:s> <urn:x:p> {text} .".encode(), ox.RdfFormat.N_TRIPLES))).object
+            self._terms[text] = found
+        return found
+
+    def _quads(self, s, p, o):
+        for g in self.graphs:
+            yield from self.store.quads_for_pattern(s, p, o, g)
+
+    def has(self, t) -> bool:
+        s, p, o = t
+        if s[0] == '"' or p[0] != "<" or p.startswith("<urn:kgtool:chain:"):
+            return False
+        return next(iter(self._quads(self.term(s), self.term(p), self.term(o))), None) is not None
+
+    def objects(self, p: str, s: str) -> list[str]:
+        if s[0] == '"':
+            return []
+        if p in self.stand_ins:
+            first, second = self.stand_ins[p]
+            return [z for m in self.objects(first, s) for z in self.objects(second, m)]
+        return [str(q.object) for q in self._quads(self.term(s), self.term(p), None)]
+
+    def subjects(self, p: str, o: str) -> list[str]:
+        if p in self.stand_ins:
+            first, second = self.stand_ins[p]
+            return [w for m in self.subjects(second, o) for w in self.subjects(first, m)]
+        return [str(q.subject) for q in self._quads(None, self.term(p), self.term(o))]
+
+    def about(self, x: str) -> list[tuple]:
+        node = self.term(x)
+        quads = list(self._quads(None, None, node))
+        if x[0] != '"':
+            quads += self._quads(node, None, None)
+        if x[0] == "<":
+            quads += self._quads(None, node, None)
+        return [(str(q.subject), str(q.predicate), str(q.object)) for q in quads]
 
 
 def _merged_prefixes(home: Home, meta: dict) -> dict[str, str]:
