@@ -5,18 +5,22 @@
 
 For each size it generates a home (bench/generate.py, seed 1), then times, in the same run:
 
-  reasoning  kgtool's cold start (parse + OWL RL entailments + store) | rdflib + owlrl closure
-  query      kgtool query (warm cache, reasoning on)                  | oxigraph load+query | rdflib parse+query
-  export     kgtool export --format nt (warm)                         | oxigraph dump of a loaded store | rdflib parse+serialize
-  validate   kgtool validate SUB (a small submission)                 | pySHACL over home + SUB
-  add        kgtool add SUB                                           | oxigraph load SUB into a loaded store
+  reasoning   kgtool's cold start (parse + OWL RL entailments + store) | oxigraph load (no reasoning) | rdflib + owlrl closure
+  query       kgtool query, aggregate over the home (warm, reasoning)  | oxigraph load+query | jena sparql | rdflib parse+query
+  selective   kgtool query, one region's clashes (warm, reasoning)     | oxigraph load+query | jena sparql
+  export nt   kgtool export --format nt (warm)                         | oxigraph convert | oxigraph dump | jena riot | rdflib
+  export json kgtool export --format json-ld (warm)                    | oxigraph convert
+  validate    kgtool validate SUB (a small submission)                 | pySHACL over home + SUB
+  validate    kgtool validate DATA (the whole data file)               | jena shacl | pySHACL
+  add         kgtool add SUB, then the query (closure extended)        | oxigraph load SUB into a loaded store
 
 and prints the median wall time, the peak memory (max RSS of the process, from wait4) and
 kgtool's ratio to each peer. Peers do no OWL RL reasoning unless said so; their answers to
-the reasoning query are therefore not kgtool's (the time is the point). --skip-slow leaves out
-the pure-Python peers (rdflib, owlrl, pySHACL), which take minutes to hours at 1M triples.
-Jena is not run: Debian's libapache-jena-java 4.5.0 installs, but its commands fail at start
-(ExceptionInInitializerError in its XSD datatypes, see bench/RESULTS.md).
+the reasoning queries are therefore not kgtool's (the time is the point), and Jena's shacl,
+without the class hierarchy's entailments, reports violations kgtool does not. --skip-slow
+leaves out the pure-Python peers (rdflib, owlrl, pySHACL), which take minutes to hours at 1M
+triples. Jena is Debian's libapache-jena-java 4.5.0, made to run by bench/jena.py (--no-jena
+to leave it out).
 """
 
 from __future__ import annotations
@@ -33,12 +37,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
+import jena  # noqa: E402
 
 BIN = Path(sys.executable).parent
 KGTOOL = str(BIN / "kgtool")
 OXIGRAPH = shutil.which("oxigraph", path=str(BIN)) or shutil.which("oxigraph")
 PY = sys.executable
 QUERY = HERE / "queries" / "clashes-per-region.rq"
+SELECTIVE = HERE / "queries" / "one-region.rq"
 
 
 def clean_env() -> dict:
@@ -92,7 +98,7 @@ def ratio(a, b) -> str:
     return f"{a[0] / b[0]:.2f}×" if a and b else "—"
 
 
-def bench_size(size: int, work: Path, runs: int, skip_slow: bool) -> list[tuple]:
+def bench_size(size: int, work: Path, runs: int, skip_slow: bool, use_jena: bool) -> list[tuple]:
     home = work / f"home-{size}"
     t = time.perf_counter()
     generate.generate(size, 1, home)
@@ -121,34 +127,51 @@ def bench_size(size: int, work: Path, runs: int, skip_slow: bool) -> list[tuple]
             timed([OXIGRAPH, "load", "--location", str(target), "--file", *graph_files])
         return setup
 
+    def java(tool: str, *args: str):
+        return measure(jena.command(tool) + list(args), runs if size < 1_000_000 else 1) if use_jena else None
+
+    data_files = [str(p) for p in sorted((home / "data").rglob("*.ttl"))]
+    jena_data = [a for f in graph_files for a in ("--data", f)]
+    shapes = [str(p) for p in sorted((home / "shapes").glob("*.ttl"))]
     rows = []
     slow_runs = 1 if size >= 100_000 else runs
     # reasoning: a cold start
     k = measure(kg + ["query", "ASK { ?s ?p ?o }"], slow_runs, drop_cache)
+    o = measure([OXIGRAPH, "load", "--location", str(ox_loc), "--file", *graph_files], slow_runs, fresh_ox) if OXIGRAPH else None
     p = None if skip_slow or size > 100_000 else measure([PY, str(HERE / "peer_rdflib.py"), "reason", str(home)], 1)
-    rows.append(("reasoning (cold build)", k, [("rdflib+owlrl", p)]))
+    rows.append(("reasoning (cold build)", k, [("oxigraph load, no reasoning", o), ("rdflib+owlrl", p)]))
     warm()
-    # query, warm, with reasoning
-    k = measure(kg + ["query", "-f", str(QUERY), "--format", "tsv"], runs)
-    o = measure(["sh", "-c", f'"{OXIGRAPH}" load --location "{ox_loc}" --file {" ".join(graph_files)} && "{OXIGRAPH}" query --location "{ox_loc}" --query-file "{QUERY}" --results-format tsv'], runs, fresh_ox) if OXIGRAPH else None
-    r = None if skip_slow else measure([PY, str(HERE / "peer_rdflib.py"), "query", str(home), str(QUERY)], slow_runs)
-    rows.append(("query (warm, reasoning)", k, [("oxigraph load+query", o), ("rdflib parse+query", r)]))
+    # queries, warm, with reasoning: an aggregate over the whole home, and a selective one
+    for label, query in (("query, aggregate (warm)", QUERY), ("query, selective (warm)", SELECTIVE)):
+        k = measure(kg + ["query", "-f", str(query), "--format", "tsv"], runs)
+        o = measure(["sh", "-c", f'"{OXIGRAPH}" load --location "{ox_loc}" --file {" ".join(graph_files)} && "{OXIGRAPH}" query --location "{ox_loc}" --query-file "{query}" --results-format tsv'], runs, fresh_ox) if OXIGRAPH else None
+        j = java("sparql", *jena_data, "--query", str(query), "--results", "tsv")
+        r = None if skip_slow else measure([PY, str(HERE / "peer_rdflib.py"), "query", str(home), str(query)], slow_runs)
+        rows.append((label, k, [("oxigraph load+query", o), ("jena sparql", j), ("rdflib parse+query", r)]))
     # export
     k = measure(kg + ["export", "--format", "nt"], runs)
+    c = measure([OXIGRAPH, "convert", "--from-file", graph_files[-1], "--to-format", "nt"], runs) if OXIGRAPH and len(graph_files) == 2 else None
     o = measure([OXIGRAPH, "dump", "--location", str(ox_loc), "--format", "nq"], runs, loaded_ox()) if OXIGRAPH else None
+    j = java("riot", "--output=ntriples", *graph_files)
     r = None if skip_slow else measure([PY, str(HERE / "peer_rdflib.py"), "export", str(home)], slow_runs)
-    rows.append(("export nt (warm)", k, [("oxigraph dump", o), ("rdflib parse+serialize", r)]))
-    # validate a small submission
+    rows.append(("export nt (warm)", k, [("oxigraph convert (data file)", c), ("oxigraph dump", o), ("jena riot", j), ("rdflib parse+serialize", r)]))
+    k = measure(kg + ["export", "--format", "json-ld"], runs)
+    c = measure([OXIGRAPH, "convert", "--from-file", graph_files[-1], "--to-format", "jsonld"], runs) if OXIGRAPH and len(graph_files) == 2 else None
+    rows.append(("export json-ld (warm)", k, [("oxigraph convert (data file)", c)]))
+    # validate a small submission, then the whole data file
     k = measure(kg + ["validate", str(sub)], slow_runs)
     r = None if skip_slow else measure([PY, str(HERE / "peer_rdflib.py"), "validate", str(home), str(sub)], 1)
     rows.append(("validate small submission", k, [("pySHACL", r)]))
+    k = measure(kg + ["validate", *data_files], 1)
+    j = java("shacl", "validate", *[a for f in shapes for a in ("--shapes", f)], *[a for f in graph_files for a in ("--data", f)])
+    rows.append(("validate the data file", k, [("jena shacl (no entailments)", j)]))
     # add it
     k = measure(kg + ["add", str(sub)], slow_runs, warm)
     o = measure([OXIGRAPH, "load", "--location", str(ox_sub), "--file", str(sub)], runs, loaded_ox(ox_sub)) if OXIGRAPH else None
     rows.append(("add small submission", k, [("oxigraph load into store", o)]))
-    # the query right after the add: an incremental rebuild (new data file parsed alone, entailments redone)
-    k = measure(kg + ["query", "-f", str(QUERY), "--format", "tsv"], 1)
-    rows.append(("query after add (rebuild)", k, []))
+    # the query right after the add: the new data file parsed alone, the closure extended
+    k = measure(kg + ["query", "-f", str(SELECTIVE), "--format", "tsv"], 1)
+    rows.append(("query after add (closure extended)", k, []))
     warm()
     return rows
 
@@ -159,11 +182,18 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--work", type=Path, default=Path("/tmp/kgbench"))
     ap.add_argument("--skip-slow", action="store_true", help="leave out the pure-Python peers")
+    ap.add_argument("--no-jena", action="store_true", help="leave out Apache Jena")
     args = ap.parse_args()
+    use_jena = not args.no_jena
+    if use_jena:
+        reason = jena.setup()
+        if reason:
+            print(f"# Jena left out: {reason}", flush=True)
+            use_jena = False
     args.work.mkdir(parents=True, exist_ok=True)
     subprocess.run([PY, "-m", "compileall", "-q", str(Path(__import__("kgtool").__file__).parent)], check=False, env=clean_env())
     for size in (int(s) for s in args.sizes.split(",")):
-        rows = bench_size(size, args.work, args.runs, args.skip_slow)
+        rows = bench_size(size, args.work, args.runs, args.skip_slow, use_jena)
         print(f"\n| {size} triples | kgtool | peer | peer time, memory | kgtool / peer |")
         print("|---|---|---|---|---|")
         for op, k, peers in rows:
