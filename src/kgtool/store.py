@@ -278,6 +278,7 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
     total = sum(len(rels) for _, rels, _ in todo)
     done = [0]
     added: list[ox.Triple] | None = None  # triples new to the graph, when data files were only added
+    as_text: dict = {}  # N-Triples of a graph parsed whole here (quicker than dumping it from the store)
     for graph, rels, clear in todo:
         triples, file_prefixes = _parse(home, rels, progress, done, total)
         if clear:
@@ -285,6 +286,9 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
         elif graph == DATA:
             added = [t for t in dict.fromkeys(triples) if not _in_graph(store, t)]
         store.bulk_extend(_quads(triples, graph))
+        if clear and graph != SHAPES and plan["reasoning"] and wanted.reasoner == "kgtool":
+            as_text[graph] = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
+        del triples
         prefixes.update(file_prefixes)
         redo.append({ONTOLOGY: "ontology", DATA: "data", SHAPES: "shapes"}[graph])
     if plan["reasoning"]:
@@ -295,7 +299,7 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
             and (target / SCHEMA_CLOSURE).is_file()
         )
         if wanted.reasoner == "kgtool":
-            how = _reason_with_rules(store, target, added if incremental else None, progress)
+            how = _reason_with_rules(store, target, added if incremental else None, progress, as_text)
         else:
             _reason_in_full(store, wanted.reasoner, progress)
             how = "reasoning"
@@ -339,11 +343,16 @@ def _reason_in_full(store: ox.Store, reasoner: str, progress: Progress | None) -
     store.bulk_extend(_quads(inferred, INFERRED))
 
 
-def _strings(store: ox.Store, graph: ox.NamedNode):
-    """The triples of a graph as N-Triples term strings (Oxigraph writes one triple per line, terms split by one space)."""
+def _strings(store: ox.Store, graph: ox.NamedNode, text: bytes | None = None):
+    """The triples of a graph (or of its N-Triples `text`) as N-Triples term strings.
+
+    Oxigraph writes one triple per line, its terms split by one space.
+    """
     from . import rules
 
-    for line in store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8").splitlines():
+    if text is None:
+        text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    for line in text.decode("utf-8").splitlines():
         if "<<" in line:
             raise rules.Unsupported("a quoted triple")
         s, p, rest = line.split(" ", 2)
@@ -355,9 +364,10 @@ def _write_strings(store: ox.Store, triples, graph: ox.NamedNode) -> None:
     store.bulk_extend(ox.parse(text.encode("utf-8"), ox.RdfFormat.N_QUADS))
 
 
-def _reason_with_rules(store: ox.Store, target: Path, added: list[ox.Triple] | None, progress: Progress | None) -> str:
+def _reason_with_rules(store: ox.Store, target: Path, added: list[ox.Triple] | None, progress: Progress | None, as_text: dict) -> str:
     """kgtool's reasoner: extend the entailments with what `added` entails, or (None) recompute them.
 
+    `as_text`: the N-Triples of the graphs parsed whole by this build, by graph.
     Returns what was done: "reasoning (incremental)" or "reasoning".
     """
     from . import reasoning, rules
@@ -381,7 +391,7 @@ def _reason_with_rules(store: ox.Store, target: Path, added: list[ox.Triple] | N
                 _write_strings(store, inferred, INFERRED)
                 return "reasoning (incremental)"
     try:
-        asserted = {t for g in (ONTOLOGY, DATA) for t in _strings(store, g)}
+        asserted = {t for g in (ONTOLOGY, DATA) for t in _strings(store, g, as_text.pop(g, None))}
     except rules.Unsupported:  # quoted triples: the general reasoner, on pyoxigraph terms
         _reason_in_full(store, reasoning.schema_reasoner(), progress)
         (target / SCHEMA_CLOSURE).unlink(missing_ok=True)
