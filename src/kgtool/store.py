@@ -306,6 +306,12 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
         redo.append(how)
     store.flush()
     counts = {name: _count(store, g) for name, g in (("ontology", ONTOLOGY), ("data", DATA), ("shapes", SHAPES), ("inferred", INFERRED))}
+    if plan["data"] == "all" and sum(counts.values()) > IN_MEMORY_MAX_QUADS:
+        # Compact the files the bulk loads wrote: at 1M triples 4 s once, and reads ~1.7x faster
+        # after (a whole-home query 1.9 s -> 1.1 s). Not after an added file: that is one more small file.
+        if progress:
+            progress("compacting the store", 0, None)
+        store.optimize()
     if sum(counts.values()) <= IN_MEMORY_MAX_QUADS:
         graph = (q for g in (ONTOLOGY, DATA, INFERRED) for q in store.quads_for_pattern(None, None, None, g))
         ox.serialize(graph, str(target / DUMP), ox.RdfFormat.N_QUADS)
