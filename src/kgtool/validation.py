@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from . import formats, rdfio
+from . import formats, rdfio, shacl
 from .errors import KgError
 from .home import Home
 
@@ -666,11 +666,15 @@ def validate_submission(loaded, submission: Submission) -> Report:
     prefixes.update(loaded.prefixes)
     if not submission.triples:
         return Report(conforms=True, notes=list(submission.notes), report_graph=_kept_report(rdflib.Graph(), set(), prefixes)[0])
-    shapes = _graph(loaded.triples("shapes"))
+    shape_triples = list(loaded.triples("shapes"))
+    shapes = _graph(shape_triples)
     data, focus = neighbourhood(_Home(loaded), submission.triples, _shape_reads_backwards(shapes))
     keep = {rdfio.to_rdflib_term(n) for n in focus}
-    data_graph = _graph(data)
-    _conforms, full = run_shacl(data_graph, retarget(shapes, data_graph, keep))
+    try:  # SPARQL on Oxigraph (shacl.py); pySHACL for what it does not implement
+        _conforms, full = shacl.validate(list(data), shape_triples, focus=set(focus))
+    except shacl.Unsupported:
+        data_graph = _graph(data)
+        _conforms, full = run_shacl(data_graph, retarget(shapes, data_graph, keep))
     report_graph, nodes = _kept_report(full, keep, prefixes)
     results = read_results(report_graph, prefixes, nodes)
     _place(results, submission)
@@ -710,9 +714,12 @@ def validate_home(home: Home, loaded=None) -> Report:
     from .store import load
 
     loaded = loaded if loaded is not None else load(home)
-    shapes = _graph(loaded.triples("shapes"))
+    shape_triples = list(loaded.triples("shapes"))
     data = list(loaded.triples("graph"))
-    _conforms, full = run_shacl(_graph(data), shapes)
+    try:
+        _conforms, full = shacl.validate(data, shape_triples)
+    except shacl.Unsupported:
+        _conforms, full = run_shacl(_graph(data), _graph(shape_triples))
     report_graph, nodes = _kept_report(full, None, loaded.prefixes)
     results = read_results(report_graph, loaded.prefixes, nodes)
     return Report(
