@@ -175,3 +175,15 @@ def test_any_split_of_the_data_into_base_and_added_gives_the_closure_of_the_whol
     assert extended.rebuilt == ["data", "reasoning (incremental)"]
     whole = Home(make_home(root / "whole", _SCHEMA, _DATA))
     assert closure(extended)[0] == closure(store.load(whole))[0]
+
+
+def test_a_literal_that_looks_like_a_quoted_triple_keeps_the_rules_and_the_incremental_path(tmp_path):
+    schema, data = split_fixture()
+    prefixes = data[0].split("\n")[:4]
+    home = make_home(tmp_path / "h", schema, [*data, "\n".join(prefixes) + '\n:karabakh :label "a << b >> c" .'])
+    h = Home(home)
+    store.load(h)
+    (home / "data" / "more.ttl").write_text("\n".join(prefixes) + "\n:yerevan :within :armenia .\n", encoding="utf-8")
+    after = store.load(h)
+    assert after.rebuilt == ["data", "reasoning (incremental)"]
+    assert '<http://example.org/karabakh> <http://example.org/label> "a << b >> c"' in strs(after.triples("graph"))

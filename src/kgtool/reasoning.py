@@ -136,15 +136,19 @@ def to_strings(triples: Iterable[ox.Triple]) -> set[rules.Triple]:
 
 
 def from_strings(triples: Iterable[rules.Triple]) -> list[ox.Triple]:
-    text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
-    return [q.triple for q in ox.parse(text.encode(), ox.RdfFormat.N_TRIPLES)]
+    return [q.triple for q in ox.parse(rules.write_lines(triples).encode(), ox.RdfFormat.N_TRIPLES)]
+
+
+def _general(asserted: set[rules.Triple], progress: Progress | None) -> set[rules.Triple]:
+    """The OWL RL closure of `asserted` by the general reasoner (`schema_reasoner()`), noise included."""
+    triples = set(from_strings(asserted))
+    closed = _reasonable(triples, progress) if schema_reasoner() == "reasonable" else _owlrl(triples, progress)
+    return to_strings(closed) | asserted
 
 
 def close_schema(schema: set[rules.Triple]) -> set[rules.Triple]:
     """The OWL RL closure of the schema triples, by the general reasoner, noise included (the rules need it)."""
-    asserted = set(from_strings(schema))
-    closed = _reasonable(asserted, None) if schema_reasoner() == "reasonable" else _owlrl(asserted, None)
-    return to_strings(closed) | schema
+    return _general(schema, None)
 
 
 def infer(asserted: set[rules.Triple], progress: Progress | None = None, schema_closure: set | None = None) -> set[rules.Triple]:
@@ -159,7 +163,7 @@ def infer(asserted: set[rules.Triple], progress: Progress | None = None, schema_
     try:
         closed = rules.closure(schema_closure, (t for t in asserted if not rules.is_schema(t)), progress)
     except rules.Unsupported:
-        closed = to_strings(_reasonable(set(from_strings(asserted)), progress) if schema_reasoner() == "reasonable" else _owlrl(set(from_strings(asserted)), progress))
+        closed = _general(asserted, progress)
     return {t for t in closed if t not in asserted and not is_noise_string(t)}
 
 

@@ -24,7 +24,7 @@ Oxigraph dumps and parses fastest.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -83,6 +83,24 @@ def is_literal(term: str) -> bool:
     return term[0] == '"'
 
 
+def parse_lines(text: bytes) -> Iterator[Triple]:
+    """The triples of N-Triples as Oxigraph writes it: one per line, terms split by one space.
+
+    Raises Unsupported for a quoted triple (its subject or object holds spaces).
+    """
+    for line in text.decode("utf-8").splitlines():
+        s, p, rest = line.split(" ", 2)
+        if s.startswith("<<") or rest.startswith("<<"):
+            raise Unsupported("a quoted triple")
+        yield (s, p, rest[:-2])
+
+
+def write_lines(triples: Iterable[Triple], graph: str = "") -> str:
+    """N-Triples (or, with a graph's term, N-Quads) of `triples`."""
+    end = f" {graph} .\n" if graph else " .\n"
+    return "".join(f"{s} {p} {o}{end}" for s, p, o in triples)
+
+
 def _reach(edges: dict) -> dict:
     """{x: everything reachable from x along `edges`, x itself excluded}."""
     out = {}
@@ -96,6 +114,17 @@ def _reach(edges: dict) -> dict:
                 todo.extend(edges.get(nxt, ()))
         seen.discard(start)
         out[start] = seen
+    return out
+
+
+def _subsumption(by_p: dict, sub: str, equivalent: str) -> dict[str, set[str]]:
+    """{x: its direct super-terms}: from `sub` triples, and `equivalent` ones taken both ways."""
+    out: dict[str, set[str]] = {}
+    for s, o in by_p.get(sub, ()):
+        out.setdefault(s, set()).add(o)
+    for s, o in by_p.get(equivalent, ()):
+        out.setdefault(s, set()).add(o)
+        out.setdefault(o, set()).add(s)
     return out
 
 
@@ -135,12 +164,7 @@ class Rules:
             if _owl(unsupported) in by_p:
                 raise Unsupported(f"owl:{unsupported}")
 
-        sub_c: dict[str, set[str]] = {}
-        for s, o in by_p.get(SUBCLASS, ()):
-            sub_c.setdefault(s, set()).add(o)
-        for s, o in by_p.get(_owl("equivalentClass"), ()):
-            sub_c.setdefault(s, set()).add(o)
-            sub_c.setdefault(o, set()).add(s)
+        sub_c = _subsumption(by_p, SUBCLASS, _owl("equivalentClass"))
         for u, head in by_p.get(_owl("unionOf"), ()):  # cls-uni
             for c in members(head):
                 sub_c.setdefault(c, set()).add(u)
@@ -151,12 +175,7 @@ class Rules:
                 sub_c.setdefault(i, set()).add(c)
                 intersections.setdefault(c, []).append((i, parts))
 
-        sub_p: dict[str, set[str]] = {}
-        for s, o in by_p.get(SUBPROP, ()):
-            sub_p.setdefault(s, set()).add(o)
-        for s, o in by_p.get(_owl("equivalentProperty"), ()):
-            sub_p.setdefault(s, set()).add(o)
-            sub_p.setdefault(o, set()).add(s)
+        sub_p = _subsumption(by_p, SUBPROP, _owl("equivalentProperty"))
         inverses: dict[str, set[str]] = {}
         for s, o in by_p.get(_owl("inverseOf"), ()):
             inverses.setdefault(s, set()).add(o)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__
+from . import __version__, rules
 from .errors import HomeError, KgError, UsageError
 from .home import Home, exclusive_lock
 
@@ -283,7 +283,7 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
         triples, file_prefixes = _parse(home, rels, progress, done, total)
         if clear:
             store.clear_graph(graph)
-        elif graph == DATA:
+        elif graph == DATA and plan["reasoning"] and wanted.reasoner == "kgtool":  # what the closure is extended with
             added = [t for t in dict.fromkeys(triples) if not _in_graph(store, t)]
         store.bulk_extend(_quads(triples, graph))
         if clear and graph != SHAPES and plan["reasoning"] and wanted.reasoner == "kgtool":
@@ -350,24 +350,14 @@ def _reason_in_full(store: ox.Store, reasoner: str, progress: Progress | None) -
 
 
 def _strings(store: ox.Store, graph: ox.NamedNode, text: bytes | None = None):
-    """The triples of a graph (or of its N-Triples `text`) as N-Triples term strings.
-
-    Oxigraph writes one triple per line, its terms split by one space.
-    """
-    from . import rules
-
+    """The triples of a graph (or of its N-Triples `text`, when at hand) as N-Triples term strings."""
     if text is None:
         text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-    for line in text.decode("utf-8").splitlines():
-        if "<<" in line:
-            raise rules.Unsupported("a quoted triple")
-        s, p, rest = line.split(" ", 2)
-        yield (s, p, rest[:-2])
+    return rules.parse_lines(text)
 
 
 def _write_strings(store: ox.Store, triples, graph: ox.NamedNode) -> None:
-    text = "".join(f"{s} {p} {o} {graph} .\n" for s, p, o in triples)
-    store.bulk_extend(ox.parse(text.encode("utf-8"), ox.RdfFormat.N_QUADS))
+    store.bulk_extend(ox.parse(rules.write_lines(triples, str(graph)).encode("utf-8"), ox.RdfFormat.N_QUADS))
 
 
 def _reason_with_rules(store: ox.Store, target: Path, added: list[ox.Triple] | None, progress: Progress | None, as_text: dict) -> str:
@@ -376,12 +366,12 @@ def _reason_with_rules(store: ox.Store, target: Path, added: list[ox.Triple] | N
     `as_text`: the N-Triples of the graphs parsed whole by this build, by graph.
     Returns what was done: "reasoning (incremental)" or "reasoning".
     """
-    from . import reasoning, rules
+    from . import reasoning
 
     if added is not None:
         new = reasoning.to_strings(added)
         if not any(rules.is_schema(t) for t in new):
-            schema_closure = set(_read_strings(target / SCHEMA_CLOSURE))
+            schema_closure = set(rules.parse_lines((target / SCHEMA_CLOSURE).read_bytes()))
             try:
                 engine = rules.Engine(rules.Rules(schema_closure), _StoreView(store), progress)
                 engine.seed(new)
@@ -409,14 +399,8 @@ def _reason_with_rules(store: ox.Store, target: Path, added: list[ox.Triple] | N
     if progress:
         progress("storing the entailments", 0, None)
     _write_strings(store, inferred, INFERRED)
-    (target / SCHEMA_CLOSURE).write_text("".join(f"{s} {p} {o} .\n" for s, p, o in sorted(schema_closure)), encoding="utf-8")
+    (target / SCHEMA_CLOSURE).write_text(rules.write_lines(sorted(schema_closure)), encoding="utf-8")
     return "reasoning"
-
-
-def _read_strings(path: Path):
-    for line in path.read_text(encoding="utf-8").splitlines():
-        s, p, rest = line.split(" ", 2)
-        yield (s, p, rest[:-2])
 
 
 class _StoreView:
@@ -448,7 +432,7 @@ class _StoreView:
 
     def has(self, t) -> bool:
         s, p, o = t
-        if s[0] == '"' or p[0] != "<" or p.startswith("<urn:kgtool:chain:"):
+        if s[0] == '"' or p[0] != "<" or p.startswith(rules.CHAIN_PREFIX):
             return False
         return next(iter(self._quads(self.term(s), self.term(p), self.term(o))), None) is not None
 
