@@ -327,15 +327,23 @@ def run(
     sink: Callable[[QueryResult], None],
     *,
     default_graph: list,
+    named_graphs: list | None = None,
     prefixes: dict[str, str] | None = None,
     bindings: dict[str, Any] | None = None,
+    base_iri: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> str:
     """Evaluate a checked query over `default_graph` and hand the live result to `sink`; return its kind.
 
+    `named_graphs`: the graphs GRAPH may see (none by default). `bindings` bind variables
+    wherever they occur (querytext.bind); `base_iri` resolves the query's relative IRIs.
     Evaluation and `sink` run in a worker thread so that `timeout` bounds both; past it,
     QueryTimeout is raised (the worker is abandoned; a CLI process then exits).
     """
+    from . import querytext
+
+    text = querytext.simple_group_concat(text)
+    text = querytext.bind(text, {name: str(term) for name, term in (bindings or {}).items()})
     outcome: dict[str, Any] = {}
 
     def work(_big_stack: bool) -> None:
@@ -343,10 +351,10 @@ def run(
         try:
             raw = store.query(
                 text,
+                base_iri=base_iri,
                 prefixes=prefixes or None,
                 default_graph=default_graph,
-                named_graphs=[],
-                substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()} or None,
+                named_graphs=list(named_graphs or []),
             )
             if isinstance(raw, ox.QueryBoolean):
                 result = QueryResult("ask", boolean_result=raw)
