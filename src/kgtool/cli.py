@@ -315,8 +315,6 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
       kgtool query -n source-of-fact --param fact=cfr:membership-armenia-csto
       kgtool query --list
     """
-    import re
-
     from . import sparql
     from .errors import QueryError
     from .store import load
@@ -347,6 +345,14 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
         if e.path == "query":
             e.path = source
         raise
+    # Relative IRIs resolve against the query file's location, else the working directory (as
+    # Jena's arq does); resolving reads nothing.
+    if name is not None:
+        base_iri = ctx.home.query_files()[name].resolve().as_uri()
+    elif file is not None and file != "-":
+        base_iri = Path(file).resolve().as_uri()
+    else:
+        base_iri = Path.cwd().resolve().as_uri() + "/"
     loaded = load(home, reasoner=reasoner)
     bindings = sparql.parse_params(list(params), loaded.prefixes)
     for var in bindings:
@@ -380,19 +386,13 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
             default_graph=loaded.graphs("graph", inferred=reason),
             prefixes=loaded.prefixes,
             bindings=bindings,
+            base_iri=base_iri,
             timeout=sparql.DEFAULT_TIMEOUT if timeout is None else timeout,
         )
     except QueryError as e:
         if e.path == "query":
             e.path = source
         raise _one_line_query_error(e, text, loaded.prefixes) from None
-    except RuntimeError as e:
-        # Oxigraph binds a SELECT's variables only where the SELECT returns them.
-        m = re.search(r"variable \?(\w+) in its SELECT projection", str(e))
-        if m is None:
-            raise
-        var = m.group(1)
-        raise UsageError(f"--param {var}: the SELECT does not return ?{var}; add ?{var} to the SELECT clause (or use SELECT *) to bind it") from None
     if "error" in answer:
         raise answer["error"]
     out.commit()

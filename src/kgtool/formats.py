@@ -125,12 +125,28 @@ def write_md(result, out: BinaryIO, options: WriteOptions) -> None:
     out.write(("\n".join(text) + "\n").encode("utf-8"))
 
 
+class _EscapedCarriageReturns:
+    """A byte stream that writes CR as `&#13;`: Oxigraph's XML results writer emits a raw CR,
+    which every XML parser reads back as LF (XML 1.0 §2.11), so `"a\r\nb"` would come back as
+    `"a\nb"`. The writer's own markup has no CR, so every CR is inside a value."""
+
+    def __init__(self, out: BinaryIO):
+        self.out = out
+
+    def write(self, data: bytes) -> int:
+        self.out.write(bytes(data).replace(b"\r", b"&#13;"))
+        return len(data)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
 def _results_writer(fmt) -> Callable[..., None]:
     """W3C SPARQL 1.1 results formats, written by Oxigraph's conformant serializers."""
 
     def write(result, out: BinaryIO, options: WriteOptions) -> None:
         target = result.boolean_result if result.kind == "ask" else result.solutions
-        target.serialize(out, fmt)
+        target.serialize(_EscapedCarriageReturns(out) if fmt == ox.QueryResultsFormat.XML else out, fmt)
         # JSON and XML end without a newline, and so does an ASK answer in CSV/TSV (which the
         # W3C note leaves undefined; Oxigraph writes the bare word): end every output with one.
         if fmt in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML) or result.kind == "ask":
