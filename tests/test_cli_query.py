@@ -186,7 +186,7 @@ def test_param_binds_a_variable_inside_the_pattern(kg):
     "query, param, message",
     [
         ("SELECT ?x WHERE {}", "y=1", "Error: --param y: the query has no variable ?y\n"),
-        ("SELECT ?x WHERE {}", "nonsense", "Error: --param 'nonsense' is not VAR=VALUE (for example --param state=cfr:Armenia)\n"),
+        ("SELECT ?x WHERE {}", "nonsense", "Error: --param 'nonsense' is not VAR=VALUE (for example --param state=cfr:armenia)\n"),
         (
             "SELECT ?s WHERE { BIND(1 AS ?l) }",
             "l=2",

@@ -231,19 +231,25 @@ def _results_format(name: str | None, output: str | None, kind: str) -> formats.
 # --------------------------------------------------------------------------------------
 # query
 # --------------------------------------------------------------------------------------
-def _read_query(ctx: Ctx, query: str | None, file: str | None, name: str | None) -> str:
+def _read_query(ctx: Ctx, query: str | None, file: str | None, name: str | None) -> tuple[str, str, str]:
+    """(text, source, base IRI) of the query: its text; what names it in errors (the file,
+    queries/NAME.rq, <stdin> or query); the IRI its relative IRIs resolve against (its file's,
+    else the working directory's, as Jena's arq does; resolving reads nothing)."""
     given = [x for x in (query, file, name) if x is not None]
     if len(given) > 1:
         raise UsageError("give the query once: as an argument, with -f FILE or with -n NAME")
+    here = Path.cwd().resolve().as_uri() + "/"
     if name is not None:
         queries = ctx.home.query_files()
         if name not in queries:
             known = ", ".join(queries) or "none"
             raise UsageError(f"no named query '{name}' in the home (known: {known}); see kgtool query --list")
-        return queries[name].read_text(encoding="utf-8")
+        return queries[name].read_text(encoding="utf-8"), f"queries/{name}.rq", queries[name].resolve().as_uri()
     if file is not None:
         try:
-            return (sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8"))
+            if file == "-":
+                return sys.stdin.read(), "<stdin>", here
+            return Path(file).read_text(encoding="utf-8"), file, Path(file).resolve().as_uri()
         except FileNotFoundError:
             raise KgError("no such file", path=file) from None
         except (OSError, UnicodeDecodeError) as e:
@@ -251,8 +257,8 @@ def _read_query(ctx: Ctx, query: str | None, file: str | None, name: str | None)
     if query is None or query == "-":
         if query is None and sys.stdin.isatty():
             raise UsageError("no query: give one as an argument, with -f FILE, -n NAME, or on standard input")
-        return sys.stdin.read()
-    return query
+        return sys.stdin.read(), "<stdin>", here
+    return query, "query", here
 
 
 def question_of(path: Path) -> str:
@@ -267,27 +273,6 @@ def question_of(path: Path) -> str:
     except OSError:
         pass
     return ""
-
-
-def _one_line_query_error(e, text: str, prefixes: dict[str, str]):
-    """Oxigraph's syntax errors can span lines and bury the point ("Prefix not found"): one clear line."""
-    import re
-
-    message = " ".join(e.message.split())
-    if e.line is not None:
-        # The gate (rdflib) found the syntax good, so Oxigraph most likely met an undeclared
-        # prefix, which it reports variously ("Prefix not found", "expected OPTIONAL"): look for one.
-        declared = set(prefixes) | {m or "" for m in re.findall(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:", text)}
-        lines = text.splitlines()
-        where = lines[e.line - 1] if 0 < e.line <= len(lines) else ""
-        where = re.sub(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#.*", " ", where)  # no IRIs, strings, comments
-        missing = [m.group(1) or "" for m in re.finditer(r"(?<![\w?$:])([A-Za-z][\w.-]*)?:", where) if (m.group(1) or "") not in declared]
-        if missing or "Prefix not found" in message:
-            name = f"'{missing[0]}:' " if missing else ""
-            message = f"bad SPARQL: the prefix {name}is not declared; add a PREFIX line (prefixes the home knows: {', '.join(sorted(p for p in prefixes if p))})"
-    e.message = message
-    e.args = (message,)
-    return e
 
 
 @cli.command()
@@ -316,7 +301,6 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
       kgtool query --list
     """
     from . import sparql
-    from .errors import QueryError
     from .store import load
 
     if list_:
@@ -330,71 +314,35 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
     known = list(dict.fromkeys(formats.names("results") + formats.names("graph")))
     if fmt is not None and fmt not in known:
         raise UsageError(f"unknown format '{fmt}' (known: {', '.join(known)})")
-    text = _read_query(ctx, query, file, name)
-    home = ctx.home
-    # Name the query's source in syntax errors: the file, the named query, or standard input.
-    if name is not None:
-        source = f"queries/{name}.rq"
-    elif file is not None:
-        source = "<stdin>" if file == "-" else file
-    else:
-        source = "<stdin>" if query in (None, "-") else "query"
-    try:
-        variables = sparql.check(text, allow_remote, home.state_dir(), timeout=sparql.DEFAULT_TIMEOUT if timeout is None else timeout)
-    except QueryError as e:
-        if e.path == "query":
-            e.path = source
-        raise
-    # Relative IRIs resolve against the query file's location, else the working directory (as
-    # Jena's arq does); resolving reads nothing.
-    if name is not None:
-        base_iri = ctx.home.query_files()[name].resolve().as_uri()
-    elif file is not None and file != "-":
-        base_iri = Path(file).resolve().as_uri()
-    else:
-        base_iri = Path.cwd().resolve().as_uri() + "/"
-    loaded = load(home, reasoner=reasoner)
-    bindings = sparql.parse_params(list(params), loaded.prefixes)
-    for var in bindings:
-        if var not in variables:
-            raise UsageError(f"--param {var}: the query has no variable ?{var}")
+    text, source, base_iri = _read_query(ctx, query, file, name)
+    timeout = sparql.DEFAULT_TIMEOUT if timeout is None else timeout
+    checked = sparql.check(text, allow_remote, ctx.home.state_dir(), timeout=timeout, source=source)
+    chosen = _results_format(fmt, output, checked.kind)
+    loaded = load(ctx.home, reasoner=reasoner)
+    bindings = sparql.parse_params(list(params), loaded.prefixes, checked.variables)
     out = Output(output)
-    width = _terminal_width() if output is None else None
+    options = formats.WriteOptions(prefixes=loaded.prefixes, width=_terminal_width() if output is None else None)
+    if chosen.needs_context:
+        from .export import jsonld_context
+
+        options.context = jsonld_context(loaded)
     answer: dict = {}
 
-    def sink(result) -> None:
-        # Runs in the query's worker thread: a wrong format is recorded, not raised, so that the
-        # live result is released in the thread that made it.
-        try:
-            chosen = _results_format(fmt, output, result.kind)
-        except UsageError as e:
-            answer["error"] = e.with_traceback(None)  # a traceback would keep the result alive
-            return
-        options = formats.WriteOptions(prefixes=loaded.prefixes, width=width)
-        if chosen.name == "json-ld":
-            from .export import jsonld_context
-
-            options.context = jsonld_context(loaded)
+    def sink(result) -> None:  # in the query's worker thread, so that the timeout bounds writing too
         chosen.write(result.triples if result.kind == "graph" else result, out.buffer, options)
         answer["boolean"] = result.boolean
 
-    try:
-        sparql.run(
-            loaded.store,
-            text,
-            sink,
-            default_graph=loaded.graphs("graph", inferred=reason),
-            prefixes=loaded.prefixes,
-            bindings=bindings,
-            base_iri=base_iri,
-            timeout=sparql.DEFAULT_TIMEOUT if timeout is None else timeout,
-        )
-    except QueryError as e:
-        if e.path == "query":
-            e.path = source
-        raise _one_line_query_error(e, text, loaded.prefixes) from None
-    if "error" in answer:
-        raise answer["error"]
+    sparql.run(
+        loaded.store,
+        text,
+        sink,
+        default_graph=loaded.graphs("graph", inferred=reason),
+        prefixes=loaded.prefixes,
+        bindings=bindings,
+        base_iri=base_iri,
+        timeout=timeout,
+        source=source,
+    )
     out.commit()
     return ExitCode.NO if answer.get("boolean") is False else ExitCode.OK
 

@@ -36,6 +36,7 @@ class Format:
     write: Callable[..., None]
     rdf_format: Any = None  # pyoxigraph.RdfFormat for graph formats (parsing and writing)
     description: str = ""
+    needs_context: bool = False  # the writer compacts with the home's JSON-LD context (WriteOptions.context)
 
 
 # --------------------------------------------------------------------------------------
@@ -324,7 +325,7 @@ FORMATS: tuple[Format, ...] = (
     Format("nt", "graph", (".nt",), "application/n-triples", _graph_writer(G.N_TRIPLES), G.N_TRIPLES, "N-Triples"),
     Format("nq", "graph", (".nq",), "application/n-quads", _dataset_writer(G.N_QUADS), G.N_QUADS, "N-Quads"),
     Format("trig", "graph", (".trig",), "application/trig", _dataset_writer(G.TRIG), G.TRIG, "TriG"),
-    Format("json-ld", "graph", (".jsonld",), "application/ld+json", write_jsonld, G.JSON_LD, "JSON-LD (compacted)"),
+    Format("json-ld", "graph", (".jsonld",), "application/ld+json", write_jsonld, G.JSON_LD, "JSON-LD (compacted)", needs_context=True),
     Format("xml", "graph", (".rdf", ".owl"), "application/rdf+xml", _graph_writer(G.RDF_XML), G.RDF_XML, "RDF/XML"),
 )
 

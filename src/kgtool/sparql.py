@@ -18,6 +18,17 @@ from .errors import QueryError, QueryTimeout, UnsafeError, UsageError
 DEFAULT_TIMEOUT = 60.0  # seconds; interactive use should never hang on a runaway query
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What the gate learnt of a safe query: its kind and its variables."""
+
+    kind: str  # "select" | "ask" | "graph" (CONSTRUCT, DESCRIBE)
+    variables: frozenset[str]
+
+
+_KINDS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "graph", "DescribeQuery": "graph"}
+
+
 @dataclass
 class QueryResult:
     """What a query returned: SELECT solutions, an ASK boolean or CONSTRUCT/DESCRIBE triples (consumed once)."""
@@ -178,7 +189,7 @@ def _parse(text: str) -> Any:
     raise QueryError("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused: kgtool query is read-only")
 
 
-def _judge(text: str, allow_remote: bool) -> set[str]:
+def _judge(text: str, allow_remote: bool) -> Checked:
     from rdflib.term import URIRef
 
     tree = _parse(text)
@@ -202,11 +213,11 @@ def _judge(text: str, allow_remote: bool) -> set[str]:
                 f"{'FROM NAMED' if named else 'FROM'} {_term(iri)} is refused: kgtool queries the home's graph "
                 "and reads no other graph, file or URL (not even with --allow-remote)"
             )
-    return _variables(tree)
+    return Checked(_KINDS[tree[-1].name], frozenset(_variables(tree)))
 
 
-def inspect(text: str, allow_remote: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> set[str]:
-    """Check a query is a read-only, local query of a bounded size; return its variable names.
+def inspect(text: str, allow_remote: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> Checked:
+    """Check a query is a read-only, local query of a bounded size; return its kind and variables.
 
     Raises QueryError for bad SPARQL, an Update, or a query too large or too deeply nested;
     UnsafeError for SERVICE (unless allow_remote), FROM, FROM NAMED or LOAD; QueryTimeout if
@@ -224,7 +235,7 @@ def inspect(text: str, allow_remote: bool = False, timeout: float | None = DEFAU
         try:
             if big_stack:
                 sys.setrecursionlimit(max(limit, PARSE_RECURSION_LIMIT))
-            outcome["variables"] = _judge(text, allow_remote)
+            outcome["checked"] = _judge(text, allow_remote)
         except QueryError as e:
             outcome["error"] = e.with_traceback(None)
         except UnsafeError as e:
@@ -236,7 +247,7 @@ def inspect(text: str, allow_remote: bool = False, timeout: float | None = DEFAU
         finally:
             sys.setrecursionlimit(limit)
 
-    return _await(_start(work, "kgtool-query-check"), outcome, timeout, "could not be checked")["variables"]
+    return _await(_start(work, "kgtool-query-check"), outcome, timeout, "could not be checked")["checked"]
 
 
 def _term(term: Any) -> str:
@@ -255,8 +266,22 @@ def _parse_message(e: Exception) -> str:
     return f"{msg}, found {found!r}" if found else msg
 
 
-def check(text: str, allow_remote: bool, cache_dir: Path | None, timeout: float | None = DEFAULT_TIMEOUT) -> set[str] | None:
-    """inspect(), remembering queries already found safe (rdflib's parser is slow to load)."""
+def check(
+    text: str, allow_remote: bool, cache_dir: Path | None, timeout: float | None = DEFAULT_TIMEOUT, source: str = "query"
+) -> Checked:
+    """inspect(), remembering queries already found safe (rdflib's parser is slow to load).
+
+    `source` names the query in errors: its file, `queries/NAME.rq`, `<stdin>` or `query`.
+    """
+    try:
+        return _check(text, allow_remote, cache_dir, timeout)
+    except QueryError as e:
+        if e.path == "query":
+            e.path = source
+        raise
+
+
+def _check(text: str, allow_remote: bool, cache_dir: Path | None, timeout: float | None) -> Checked:
     if cache_dir is None:
         return inspect(text, allow_remote, timeout)
     # The memo holds the whole key and is trusted only on an exact match, so a cheap
@@ -264,20 +289,21 @@ def check(text: str, allow_remote: bool, cache_dir: Path | None, timeout: float 
     key = f"{__version__}\0{allow_remote}\0{MAX_QUERY_NODES}\0{text}"
     memo = cache_dir / "safe-queries" / f"{zlib.crc32(key.encode()):08x}-{len(key)}"
     try:
-        variables_line, _, stored = memo.read_text(encoding="utf-8").partition("\n")
-        if stored == key:
-            return set(variables_line.split())
+        kind, _, rest = memo.read_text(encoding="utf-8").partition(" ")
+        variables_line, _, stored = rest.partition("\n")
+        if stored == key and kind in _KINDS.values():
+            return Checked(kind, frozenset(variables_line.split()))
     except (OSError, UnicodeDecodeError):
         pass
-    variables = inspect(text, allow_remote, timeout)
+    checked = inspect(text, allow_remote, timeout)
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
         tmp = memo.with_suffix(f".{threading.get_ident()}.tmp")
-        tmp.write_text(" ".join(sorted(variables)) + "\n" + key, encoding="utf-8")
+        tmp.write_text(f"{checked.kind} {' '.join(sorted(checked.variables))}\n{key}", encoding="utf-8")
         tmp.replace(memo)
     except OSError:
         pass  # a read-only cache only costs speed
-    return variables
+    return checked
 
 
 # --------------------------------------------------------------------------------------
@@ -299,13 +325,17 @@ def parse_term(value: str, prefixes: dict[str, str]) -> Any:
     return ox.Literal(value)
 
 
-def parse_params(params: list[str], prefixes: dict[str, str]) -> dict[str, Any]:
+def parse_params(params: list[str], prefixes: dict[str, str], variables: frozenset[str] | None = None) -> dict[str, Any]:
+    """{variable name: term} of `--param VAR=VALUE` items; UsageError for a malformed item or
+    (given the query's `variables`) a variable the query does not have."""
     bound: dict[str, Any] = {}
     for item in params:
         name, sep, value = item.partition("=")
         name = name.strip().lstrip("?$")
         if not sep or not _VAR.match(name):
-            raise UsageError(f"--param '{item}' is not VAR=VALUE (for example --param state=cfr:Armenia)")
+            raise UsageError(f"--param '{item}' is not VAR=VALUE (for example --param state=cfr:armenia)")
+        if variables is not None and name not in variables:
+            raise UsageError(f"--param {name}: the query has no variable ?{name}")
         bound[name] = parse_term(value, prefixes)
     return bound
 
@@ -313,12 +343,26 @@ def parse_params(params: list[str], prefixes: dict[str, str]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 # evaluation
 # --------------------------------------------------------------------------------------
-def _oxigraph_error(e: Exception) -> QueryError:
-    text = str(e)
-    m = re.match(r"error at (\d+):(\d+): (.*)", text, re.S)
-    if m:
-        return QueryError(f"bad SPARQL: {m.group(3)}", path="query", line=int(m.group(1)), column=int(m.group(2)))
-    return QueryError(f"the query failed: {text}")
+def _oxigraph_error(e: Exception, text: str, prefixes: dict[str, str], source: str) -> QueryError:
+    """Oxigraph's error as one clear line. Its syntax errors can span lines and bury the point."""
+    m = re.match(r"error at (\d+):(\d+): (.*)", str(e), re.S)
+    if not m:
+        return QueryError(f"the query failed: {' '.join(str(e).split())}")
+    line, column, message = int(m.group(1)), int(m.group(2)), " ".join(m.group(3).split())
+    # The gate (rdflib) found the syntax good, so Oxigraph most likely met an undeclared prefix,
+    # which it reports variously ("Prefix not found", "expected OPTIONAL"): look for one.
+    from .querytext import tokens
+
+    lines = text.splitlines()
+    where = tokens(lines[line - 1]) if 0 < line <= len(lines) else []
+    code = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
+    declared = set(prefixes) | {t.text[:-1] for k, t in zip(code, code[1:]) if k.keyword == "PREFIX"}
+    missing = [t.text.partition(":")[0] for t in where if t.kind == "pname" and not t.text.startswith("_:") and t.text.partition(":")[0] not in declared]
+    if missing or "Prefix not found" in message:
+        name = f"'{missing[0]}:' " if missing else ""
+        known = ", ".join(sorted(p for p in prefixes if p))
+        message = f"the prefix {name}is not declared; add a PREFIX line (prefixes the home knows: {known})"
+    return QueryError(f"bad SPARQL: {message}", path=source, line=line, column=column)
 
 
 def run(
@@ -332,6 +376,7 @@ def run(
     bindings: dict[str, Any] | None = None,
     base_iri: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    source: str = "query",
 ) -> str:
     """Evaluate a checked query over `default_graph` and hand the live result to `sink`; return its kind.
 
@@ -342,6 +387,7 @@ def run(
     """
     from . import querytext
 
+    given = text
     text = querytext.simple_group_concat(text)
     text = querytext.bind(text, {name: str(term) for name, term in (bindings or {}).items()})
     outcome: dict[str, Any] = {}
@@ -365,7 +411,7 @@ def run(
             sink(result)
             outcome["kind"] = result.kind
         except SyntaxError as e:
-            outcome["error"] = _oxigraph_error(e)
+            outcome["error"] = _oxigraph_error(e, given, prefixes or {}, source)
         except OSError as e:
             outcome["error"] = QueryError(f"the query failed: {e}")
         except BaseException as e:  # handed to the caller's thread
