@@ -286,7 +286,7 @@ def _check(text: str, allow_remote: bool, cache_dir: Path | None, timeout: float
         return inspect(text, allow_remote, timeout)
     # The memo holds the whole key and is trusted only on an exact match, so a cheap
     # checksum can name it (hashlib's OpenSSL start-up costs more than the rest of a warm check).
-    key = f"{__version__}\0{allow_remote}\0{MAX_QUERY_NODES}\0{text}"
+    key = f"{__version__}\0kind+variables\0{allow_remote}\0{MAX_QUERY_NODES}\0{text}"  # memo format 2
     memo = cache_dir / "safe-queries" / f"{zlib.crc32(key.encode()):08x}-{len(key)}"
     try:
         kind, _, rest = memo.read_text(encoding="utf-8").partition(" ")
