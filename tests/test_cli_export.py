@@ -188,6 +188,6 @@ def test_export_of_an_empty_home_is_an_error(tmp_path):
     result = export(tmp_path)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        f"Error: {tmp_path} is not a kgtool home: it has no ontology/*.ttl and no data/**/*.ttl "
-        "(create one with 'kgtool init DIR')\n"
+        f"Error: {tmp_path} is not a kgtool home: it has no RDF files in ontology/ or data/ "
+        "(.ttl .nt .nq .trig .jsonld .rdf .owl); create one with 'kgtool init DIR'\n"
     )

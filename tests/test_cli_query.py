@@ -447,6 +447,6 @@ def test_query_on_an_empty_home_is_an_error(kg, tmp_path):
     result = kg("--home", str(tmp_path), "query", "SELECT * WHERE { ?s ?p ?o }")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        f"Error: {tmp_path} is not a kgtool home: it has no ontology/*.ttl and no data/**/*.ttl "
-        "(create one with 'kgtool init DIR')\n"
+        f"Error: {tmp_path} is not a kgtool home: it has no RDF files in ontology/ or data/ "
+        "(.ttl .nt .nq .trig .jsonld .rdf .owl); create one with 'kgtool init DIR'\n"
     )

@@ -76,7 +76,7 @@ def test_empty_home_is_an_error_not_an_empty_answer(kg, tmp_path):
         (tmp_path / part).mkdir()
     result = kg("--home", str(tmp_path), "query", "SELECT * WHERE { ?s ?p ?o }")
     assert result.exit_code == 2
-    assert result.stderr == f"Error: {tmp_path} is not a kgtool home: it has no ontology/*.ttl and no data/**/*.ttl (create one with 'kgtool init DIR')\n"
+    assert result.stderr == f"Error: {tmp_path} is not a kgtool home: it has no RDF files in ontology/ or data/ (.ttl .nt .nq .trig .jsonld .rdf .owl); create one with 'kgtool init DIR'\n"
 
 
 def test_a_reader_that_stops_early_is_not_an_error(tmp_path):

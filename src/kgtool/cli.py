@@ -360,13 +360,17 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
 def export(ctx: Ctx, fmt, part, inferred, output, reasoner):
     """Export the graph (ontology + data), or one part, in a standard RDF format.
 
+    The named graphs of TriG and N-Quads data go with the data in nq, trig and json-ld; the
+    other formats hold one graph, so they are left out (a note says how many).
+
     \b
     Examples:
       kgtool export > graph.ttl
       kgtool export --format json-ld --part data -o karabakh.jsonld
       kgtool export --inferred -o closure.nt
+      kgtool export --format trig -o dataset.trig
     """
-    from .export import jsonld_context
+    from . import export as exporting
     from .store import load
 
     if inferred and part == "shapes":
@@ -376,12 +380,14 @@ def export(ctx: Ctx, fmt, part, inferred, output, reasoner):
     chosen = _graph_format(fmt, output)
     loaded = load(ctx.home, reasoner=reasoner)
     options = formats.WriteOptions(prefixes=loaded.prefixes)
-    if chosen.name == "json-ld":
-        options.context = jsonld_context(loaded)
+    if chosen.needs_context:
+        options.context = exporting.jsonld_context(loaded)
     out = Output(output)
     report = progress.current()
     names = {"graph": ["ontology", "data"], "all": ["ontology", "data", "shapes"]}.get(part, [part])
-    total = sum(loaded.counts.get(n, 0) for n in names + (["inferred"] if inferred else []))
+    named = loaded.named_graphs(part)
+    keeps = exporting.keeps_named_graphs(chosen)
+    total = sum(loaded.counts.get(n, 0) for n in names + (["inferred"] if inferred else []) + (["named"] if named and keeps else []))
 
     def counted(triples):
         for i, t in enumerate(triples, 1):
@@ -389,8 +395,14 @@ def export(ctx: Ctx, fmt, part, inferred, output, reasoner):
                 report("exporting", i, total)
             yield t
 
-    chosen.write(counted(loaded.triples(part, inferred)), out.buffer, options)
+    exporting.write(chosen, counted(exporting.items(loaded, part, inferred, chosen)), out.buffer, options)
     out.commit()
+    if named and not keeps:
+        click.echo(
+            f"Note: {len(named)} named graph{'s' if len(named) != 1 else ''} of the data left out: the {chosen.name} format "
+            "holds one graph; use --format nq, trig or json-ld to keep them",
+            err=True,
+        )
     return ExitCode.OK
 
 

@@ -1,9 +1,15 @@
-"""What `export` writes: a part of the home's graph, optionally with entailments, and the JSON-LD context built from the ontology."""
+"""What `export` writes: a part of the home's graph, optionally with entailments, its named graphs where the format keeps them, and the JSON-LD context built from the ontology."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
+import pyoxigraph as ox
+
+from . import formats
 from .store import ONTOLOGY, Loaded
 
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -41,3 +47,57 @@ def jsonld_context(loaded: Loaded) -> dict:
             context[local] = iri
         taken.add(local)
     return context
+
+
+# --------------------------------------------------------------------------------------
+# named graphs: N-Quads, TriG and JSON-LD carry them; Turtle, N-Triples and RDF/XML cannot
+# --------------------------------------------------------------------------------------
+def keeps_named_graphs(fmt: formats.Format) -> bool:
+    """Whether a graph format can carry named graphs (a dataset), so export writes them."""
+    return bool(fmt.rdf_format is not None and fmt.rdf_format.supports_datasets)
+
+
+def items(loaded: Loaded, part: str, inferred: bool, fmt: formats.Format) -> Iterator:
+    """What export writes in `fmt`: the part's default-graph triples, then its named graphs' quads where `fmt` keeps them."""
+    yield from loaded.triples(part, inferred)
+    if keeps_named_graphs(fmt):
+        yield from loaded.named_quads(part)
+
+
+def _write_jsonld_dataset(things: Iterable, out: BinaryIO, options: formats.WriteOptions) -> None:
+    """Compacted JSON-LD of triples and quads: each named graph a node with its own "@graph" (JSON-LD 1.1 §4.9)."""
+    import io
+
+    default: list = []
+    graphs: dict = {}
+    for t in things:
+        if isinstance(t, ox.Quad) and not isinstance(t.graph_name, ox.DefaultGraph):
+            graphs.setdefault(t.graph_name, []).append(t.triple)
+        else:
+            default.append(t)
+
+    def compacted(triples) -> dict:
+        buffer = io.BytesIO()
+        formats.write_jsonld(triples, buffer, options)
+        return json.loads(buffer.getvalue())
+
+    doc = compacted(default)
+    if not graphs:
+        out.write(json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+        return
+    ids = formats._Compactor(doc["@context"])
+    nodes = {node["@id"]: node for node in doc["@graph"]}
+    for name, triples in graphs.items():
+        node = nodes.setdefault(ids.node_id(name), {"@id": ids.node_id(name)})
+        node["@graph"] = compacted(triples)["@graph"]  # beside the node's own (default-graph) properties
+    doc["@graph"] = [nodes[k] for k in sorted(nodes)]
+    out.write(json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+
+
+# The writers that replace a format's own when named graphs go with the triples.
+_DATASET_WRITERS = {"json-ld": _write_jsonld_dataset}
+
+
+def write(fmt: formats.Format, things: Iterable, out: BinaryIO, options: formats.WriteOptions) -> None:
+    """Write triples (and, for a dataset format, quads of named graphs) in `fmt`."""
+    _DATASET_WRITERS.get(fmt.name, fmt.write)(things, out, options)

@@ -26,6 +26,87 @@ def _bundled_root() -> Path:
     raise HomeError("the bundled knowledge graph is missing from this installation; reinstall kgtool")
 
 
+def _graph_extensions() -> tuple[str, ...]:
+    """Every input extension of the format table (.ttl .nt .nq .trig .jsonld .rdf .owl)."""
+    from .formats import FORMATS
+
+    return tuple(e for f in FORMATS if f.kind == "graph" for e in f.extensions)
+
+
+# RDF that kgtool does not read: a file named so is refused, not silently left out of the graph.
+_OTHER_RDF = {
+    ".n3": "N3",
+    ".trix": "TriX",
+    ".hdt": "HDT",
+    ".rj": "RDF/JSON",
+    ".owx": "OWL/XML",
+    ".ofn": "OWL functional syntax",
+    ".omn": "OWL Manchester syntax",
+    ".turtle": "Turtle",
+    ".ntriples": "N-Triples",
+    ".nquads": "N-Quads",
+}
+_COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip", ".br", ".lz4")
+# .xml and .json are RDF only sometimes: these in their first bytes say they are.
+_SNIFF = {".xml": (b"http://www.w3.org/1999/02/22-rdf-syntax-ns#", ".rdf"), ".json": (b'"@context"', ".jsonld")}
+
+
+def _refusal(path: Path, root: Path) -> HomeError | None:
+    """Why a file that is obviously RDF but not in a format kgtool reads cannot stay among the graph's files, if it is."""
+    name = path.name.lower()
+    suffixes = Path(name).suffixes
+    known = " ".join(_graph_extensions())
+    rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    if len(suffixes) >= 2 and suffixes[-1] in _COMPRESSED and suffixes[-2] in (*_graph_extensions(), *_OTHER_RDF):
+        return HomeError(f"kgtool does not read compressed files; decompress it (known: {known})", path=rel)
+    if suffixes and suffixes[-1] in _OTHER_RDF:
+        return HomeError(f"{_OTHER_RDF[suffixes[-1]]} is not a format kgtool reads; convert it, or move it out of the home (known: {known})", path=rel)
+    if suffixes and suffixes[-1] in _SNIFF:
+        mark, rename = _SNIFF[suffixes[-1]]
+        try:
+            with open(path, "rb") as f:
+                head = f.read(4096)
+        except OSError:
+            return None
+        if mark in head:
+            return HomeError(f"looks like RDF but kgtool tells formats by extension; rename it to {path.stem}{rename}", path=rel)
+    return None
+
+
+def rdf_files(folder: Path, root: Path, recursive: bool = False) -> list[Path]:
+    """The RDF files of a folder of the home, sorted; by extension, in any case (.ttl .nt .nq .trig .jsonld .rdf .owl).
+
+    Hidden files and folders (.gitkeep, .git/, editor swap files) and backups (name~) are not
+    looked at, nor are files of other kinds (README.md, sources.csv). A file that is obviously RDF
+    in a format kgtool does not read (x.n3, x.ttl.gz, an RDF/XML x.xml) is a HomeError: leaving
+    it out of the graph silently would answer queries wrongly.
+    """
+    if not folder.is_dir():
+        return []
+    extensions = _graph_extensions()
+    found: list[Path] = []
+    seen: set[str] = set()  # folders already walked: a symlink loop is walked once
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")] if recursive else []
+        for name in filenames:
+            if name.startswith(".") or name.endswith("~"):
+                continue
+            path = Path(dirpath, name)
+            if os.path.splitext(name)[1].lower() in extensions:
+                if path.is_file():
+                    found.append(path)
+                continue
+            refused = _refusal(path, root)
+            if refused is not None:
+                raise refused
+    return sorted(found)
+
+
 @dataclass(frozen=True)
 class Home:
     """A knowledge-graph home: a directory with ontology/, shapes/, data/ and queries/."""
@@ -35,14 +116,13 @@ class Home:
 
     # -- files -------------------------------------------------------------------------
     def ontology_files(self) -> list[Path]:
-        return sorted((self.root / "ontology").glob("*.ttl"))
+        return rdf_files(self.root / "ontology", self.root)
 
     def shape_files(self) -> list[Path]:
-        return sorted((self.root / "shapes").glob("*.ttl"))
+        return rdf_files(self.root / "shapes", self.root)
 
     def data_files(self) -> list[Path]:
-        data = self.root / "data"
-        return sorted(p for p in data.rglob("*.ttl") if p.is_file()) if data.is_dir() else []
+        return rdf_files(self.root / "data", self.root, recursive=True)
 
     def query_files(self) -> dict[str, Path]:
         return {p.stem: p for p in sorted((self.root / "queries").glob("*.rq"))}
@@ -113,8 +193,8 @@ def resolve(home_option: str | None) -> Home:
     home = Home(root.resolve())
     if not home.ontology_files() and not home.data_files():
         raise HomeError(
-            f"{chosen} is not a kgtool home: it has no ontology/*.ttl and no data/**/*.ttl "
-            "(create one with 'kgtool init DIR')"
+            f"{chosen} is not a kgtool home: it has no RDF files in ontology/ or data/ "
+            f"({' '.join(_graph_extensions())}); create one with 'kgtool init DIR'"
         )
     return home
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -210,10 +211,10 @@ def _check_rdfxml(data: bytes, display: str) -> None:
 # What the nesting scan must see past: strings, IRIs, comments and escaped name characters
 # (ex:a\(b), so that a bracket inside them is not counted.
 _TURTLE_TOKEN = re.compile(
-    rb'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    rb"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    rb'|"(?:[^"\\\n\r]|\\.)*"'
-    rb"|'(?:[^'\\\n\r]|\\.)*'"
+    rb'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'  # loops unrolled: linear in a 16 MiB literal
+    rb"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
+    rb'|"[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*"'
+    rb"|'[^'\\\n\r]*(?:\\.[^'\\\n\r]*)*'"
     rb"|<<|>>"
     rb'|<[^<>"{}|^`\\\x00-\x20]*>'
     rb"|#[^\n\r]*"
@@ -266,20 +267,182 @@ def read_bytes(path: Path, display: str) -> bytes:
 
 @dataclass
 class Parsed:
-    """What a document holds: its triples and the prefixes it declares."""
+    """What a document holds: its default-graph triples, its named-graph quads and the prefixes it declares."""
 
     triples: list[ox.Triple]
     prefixes: dict[str, str]
+    quads: list[ox.Quad] = field(default_factory=list)  # the triples of named graphs (only with named_graphs=True)
+
+    def graph_names(self) -> list:
+        """The names of the named graphs, in order of first appearance."""
+        return list(dict.fromkeys(q.graph_name for q in self.quads))
 
 
-def parse_bytes(data: bytes, fmt: formats.Format, display: str, allow_remote: bool = False) -> Parsed:
+# kgtool's own graphs (urn:kgtool:graph:data, ...) live here: a file may not name a graph in it.
+RESERVED_GRAPH_SPACE = "urn:kgtool:"
+
+
+def file_iri(path: str | Path) -> str:
+    """The `file:` IRI of a file (its absolute path): the base its relative IRIs resolve against."""
+    return Path(path).resolve().as_uri()
+
+
+def content_seed(data: bytes) -> str:
+    """What a document's blank node labels start with: the first 12 hex digits of the sha256 of its bytes."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def _line_of(data: bytes, needle: bytes) -> int | None:
+    at = data.find(needle)
+    return data.count(b"\n", 0, at) + 1 if at >= 0 else None
+
+
+def _named_graph_line(data: bytes, name) -> int | None:
+    """Where a graph name is written (its IRI, else the reserved space), for the error message."""
+    if isinstance(name, ox.NamedNode):
+        return _line_of(data, name.value.encode("utf-8")) or _line_of(data, RESERVED_GRAPH_SPACE.encode())
+    return None
+
+
+def _relabel(quads: list, seed: str, display: str, data: bytes, named_graphs: bool) -> tuple[list, list]:
+    """Default-graph triples and named-graph quads, every blank node renamed b<seed>_<n> in order of appearance.
+
+    RDF merge keeps the blank nodes of two documents apart (https://www.w3.org/TR/rdf11-mt/#shared-blank-nodes-unions-and-merges):
+    the seed is the document's digest, so two documents never share one, and the same document
+    parsed twice gives the same triples. (Two files with identical bytes give the same nodes:
+    their union is then the graph itself, which a merge is equivalent to.) Only the triples
+    that hold a blank node are rebuilt.
+    """
+    labels: dict = {}
+    BN, TR, DG = ox.BlankNode, ox.Triple, ox.DefaultGraph
+
+    def bnode(b):
+        new = labels.get(b)
+        if new is None:
+            new = labels[b] = BN(f"b{seed}_{len(labels)}")
+        return new
+
+    def term(t):
+        if type(t) is BN:
+            return bnode(t)
+        if type(t) is TR:  # an RDF 1.2 triple term may hold blank nodes too
+            return TR(term(t.subject), t.predicate, term(t.object))
+        return t
+
+    triples: list = []
+    named: list = []
+    for q in quads:
+        s, o, g = q.subject, q.object, q.graph_name
+        if type(g) is DG:
+            if type(s) is BN or type(o) is BN or type(o) is TR or type(s) is TR:
+                triples.append(TR(term(s), q.predicate, term(o)))
+            else:
+                triples.append(q.triple)
+            continue
+        if not named_graphs:
+            raise InputError(
+                f"has triples in the named graph {g}; only a home's data files keep named graphs: "
+                "put them in the default graph",
+                path=display,
+                line=_named_graph_line(data, g),
+            )
+        if type(g) is ox.NamedNode and g.value.startswith(RESERVED_GRAPH_SPACE):
+            raise InputError(
+                f"names the graph {g}, in kgtool's reserved space <{RESERVED_GRAPH_SPACE}>; give the graph another name",
+                path=display,
+                line=_named_graph_line(data, g),
+            )
+        named.append(ox.Quad(term(s), q.predicate, term(o), term(g)))
+    return triples, named
+
+
+# --------------------------------------------------------------------------------------
+# input past the parser's buffer: Oxigraph holds one term (and the start of its line) in a
+# buffer of at most 16 MiB and raises MemoryError past it, without a position.
+# --------------------------------------------------------------------------------------
+_BUFFER_LIMIT = re.compile(r"Reached the buffer maximal size of (\d+)")
+
+
+class _CountingReader(io.RawIOBase):
+    """A file-like view of bytes that remembers how far a parser has read."""
+
+    def __init__(self, data: bytes):
+        self.data = memoryview(data)
+        self.pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = min(len(b), len(self.data) - self.pos)
+        b[:n] = self.data[self.pos : self.pos + n]
+        self.pos += n
+        return n
+
+
+# One token of the Turtle family, to find the long one: what _TURTLE_TOKEN knows, runs of
+# blanks, runs of other characters (prefixed names, numbers, blank node labels), or one character.
+_ANY_TOKEN = re.compile(_TURTLE_TOKEN.pattern + rb"|[ \t\r\n]+" + rb"|[^ \t\r\n<>\"'\[\](){};,#]+" + rb"|.", re.S)
+_TERM_KINDS = {ord('"'): "a literal", ord("'"): "a literal", ord("<"): "an IRI", ord("#"): "a comment", ord("_"): "a blank node label"}
+
+
+def _past_buffer(data: bytes, fmt: formats.Format, display: str, limit: int, base_iri: str | None) -> LimitError:
+    """The LimitError for a term past the parser's buffer, naming the line where that term starts.
+
+    Found by parsing again from a reader that counts what the parser read: it stops within
+    `limit` bytes after the start of the line that holds the term (Turtle family), or within the
+    term (JSON, whose strings hold no line break).
+    """
+    size = f"{limit // 1024**2} MiB" if limit % 1024**2 == 0 else f"{limit} bytes"
+    reader = _CountingReader(data)
+    try:
+        for _ in ox.parse(reader, fmt.rdf_format, base_iri=base_iri):
+            pass
+    except MemoryError:
+        pass
+    except (SyntaxError, ValueError, OSError, UnicodeError):
+        return LimitError(f"a term is longer than the parser's limit of {size}", path=display)
+    if fmt.rdf_format == ox.RdfFormat.JSON_LD:
+        at = max(reader.pos - 1, 0)
+        return LimitError(f"a JSON value is longer than the parser's limit of {size}", path=display, line=data.count(b"\n", 0, at) + 1)
+    at = max(reader.pos - limit, 0)
+    start = re.compile(rb"[ \t\r\n]*").match(data, at).end()
+    kind = "a term"
+    for _ in range(10_000):  # the tokens from the start of the line to the long one
+        m = _ANY_TOKEN.match(data, at)
+        if m is None:
+            break
+        if m.end() - m.start() > limit // 2 and not m.group().isspace():
+            start, kind = m.start(), _TERM_KINDS.get(data[m.start()], "a term")
+            break
+        at = m.end()
+    return LimitError(f"{kind} is longer than the parser's limit of {size}", path=display, line=data.count(b"\n", 0, start) + 1)
+
+
+def parse_bytes(
+    data: bytes,
+    fmt: formats.Format,
+    display: str,
+    allow_remote: bool = False,
+    *,
+    base_iri: str | None = None,
+    named_graphs: bool = False,
+    seed: str | None = None,
+) -> Parsed:
     """The triples of one serialized document; InputError (with line), LimitError or UnsafeError when refused.
 
     Nothing is fetched: a remote JSON-LD @context is refused unless allow_remote, an RDF/XML DTD
-    is refused, owl:imports is only a triple. Raises nothing but KgError subclasses.
+    is refused, owl:imports is only a triple. Relative IRIs resolve against the document's own
+    base (@base, BASE, xml:base, JSON-LD @base), else `base_iri` (see `file_iri`); with neither
+    they are refused. Blank nodes are renamed from `seed` (default: `content_seed(data)`) in
+    order of appearance (see `_relabel`). Named graphs are refused unless `named_graphs`, and a
+    graph name in kgtool's reserved space always is. Raises nothing but KgError subclasses.
     """
     if len(data) > max_input_bytes():
         raise LimitError(f"input is {len(data)} bytes, over the limit of {max_input_bytes()} (KGTOOL_MAX_INPUT_BYTES)", path=display)
+    original = data
     if fmt.rdf_format == ox.RdfFormat.JSON_LD:
         data = _check_jsonld(data, display, allow_remote)
     elif fmt.rdf_format == ox.RdfFormat.RDF_XML:
@@ -287,30 +450,36 @@ def parse_bytes(data: bytes, fmt: formats.Format, display: str, allow_remote: bo
     elif fmt.rdf_format in _TURTLE_FAMILY:
         _check_nesting(data, display)
     try:
-        parser = ox.parse(data, fmt.rdf_format, rename_blank_nodes=True)
+        parser = ox.parse(data, fmt.rdf_format, base_iri=base_iri)
         quads = list(parser)
         prefixes = dict(parser.prefixes)
     except SyntaxError as e:
         raise InputError(_where(str(e)), path=display, line=e.lineno, column=e.offset) from None
+    except MemoryError as e:
+        m = _BUFFER_LIMIT.search(str(e))
+        if m is None:
+            raise LimitError("too large to parse in the memory available", path=display) from None
+        raise _past_buffer(data, fmt, display, int(m.group(1)), base_iri) from None
     except (ValueError, OSError, UnicodeError) as e:
         raise InputError(str(e), path=display) from None
-    triples = []
-    for q in quads:
-        if not isinstance(q.graph_name, ox.DefaultGraph):
-            raise InputError(
-                f"has triples in the named graph {q.graph_name}; kgtool keeps one graph, put them in the default graph",
-                path=display,
-            )
-        triples.append(q.triple)
-    return Parsed(triples, prefixes)
+    triples, named = _relabel(quads, seed or content_seed(original), display, original, named_graphs)
+    return Parsed(triples, prefixes, named)
 
 
-def parse_file(path: str | Path, display: str | None = None, allow_remote: bool = False) -> Parsed:
-    """Parse one file, its format told by its extension."""
+def parse_file(
+    path: str | Path,
+    display: str | None = None,
+    allow_remote: bool = False,
+    *,
+    named_graphs: bool = False,
+    seed: str | None = None,
+) -> Parsed:
+    """Parse one file, its format told by its extension, its relative IRIs resolved against its `file:` IRI."""
     path = Path(path)
     display = display or str(path)
     fmt = formats.for_path(path)
-    return parse_bytes(read_bytes(path, display), fmt, display, allow_remote)
+    data = read_bytes(path, display)
+    return parse_bytes(data, fmt, display, allow_remote, base_iri=file_iri(path), named_graphs=named_graphs, seed=seed)
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
