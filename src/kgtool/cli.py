@@ -337,6 +337,7 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
         text,
         sink,
         default_graph=loaded.graphs("graph", inferred=reason),
+        named_graphs=loaded.named_graphs("graph"),
         prefixes=loaded.prefixes,
         bindings=bindings,
         base_iri=base_iri,
