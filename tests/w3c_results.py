@@ -12,8 +12,8 @@ A solution is a tuple of terms (None where unbound) in the order of `Results.var
 Readers: SPARQL Results XML (.srx), JSON (.srj), TSV and CSV, N-Triples, and RDF files read by
 rdflib (for the expected graphs, including result sets in the DAWG `rs:` vocabulary). The
 matcher finds a consistent bijection between blank nodes (`match`), which is how the suite
-compares solution multisets and graphs:
-https://w3c.github.io/rdf-tests/sparql/sparql11/#query-evaluation-tests
+compares solution multisets and graphs ("Query Evaluation Tests" in
+https://www.w3.org/2009/sparql/docs/tests/README.html).
 """
 
 from __future__ import annotations
@@ -524,8 +524,9 @@ def compare(expected: Results, actual: Results, ordered: list[str] | None = None
     variables (the query's ORDER BY keys), the sequence of their values must also be the
     expected one (ties may come in any order). A result set written with rs:index is
     compared in full order. Graphs compare by isomorphism; booleans by value. Literals
-    compare term for term (lexical form, datatype, language tag), or with `values`, numbers
-    and booleans of one datatype by their value, as the suite's README allows.
+    compare term for term (lexical form, datatype, language tag), as RDF graph isomorphism
+    does. With `values`, numbers and booleans of one datatype compare by their value: only to
+    tell a known difference of lexical forms from a wrong value (w3c/rdf-tests#58).
     """
     if values:
         expected, actual = by_value(expected), by_value(actual)
