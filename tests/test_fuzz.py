@@ -2,12 +2,14 @@
 format) and the query gate (sparql.inspect, then evaluation of what it lets through).
 
 Properties: they raise nothing but KgError subclasses, and nothing reaches the network (a local
-listener the inputs point at counts requests; Python's sockets are watched too). Bounded by
+listener the inputs point at counts requests; Python's sockets are watched too); the loader gives
+the same triples (blank node labels included) every time it parses the same bytes. Bounded by
 max_examples so that the file runs in well under a minute.
 
-Anything found is kept in tests/regressions/*.txt and replayed below: a first line
-`#kgtool target=parse|query [format=NAME] [allow_remote=1] expect=ErrorClass|ok`, an optional
-`#message ...` line with the exact message expected, then the input itself.
+Anything found is kept in tests/regressions/*.txt and replayed below (see its README.md): a first
+line `#kgtool target=parse|query [format=NAME] [allow_remote=1] [named_graphs=1] [pad=N]
+expect=ErrorClass|ok`, an optional `#message ...` line with the exact message expected, then the
+input itself; with pad=N, its first @@PAD@@ stands for N bytes "x" (a 16 MiB input kept small).
 """
 
 from __future__ import annotations
@@ -148,14 +150,23 @@ def _documents(url: str):
 
 
 @FUZZ
-@given(data=st.data(), fmt=st.sampled_from(GRAPH_FORMATS), allow_remote=st.booleans())
-def test_loader_raises_only_kgerrors_and_reaches_no_network(listener, data, fmt, allow_remote):
+@given(
+    data=st.data(),
+    fmt=st.sampled_from(GRAPH_FORMATS),
+    allow_remote=st.booleans(),
+    named_graphs=st.booleans(),
+    base_iri=st.sampled_from([None, "file:///home/user/kg/data/fuzz.ttl"]),
+)
+def test_loader_raises_only_kgerrors_reaches_no_network_and_is_deterministic(listener, data, fmt, allow_remote, named_graphs, base_iri):
     document = data.draw(_documents(listener.url), label="document")
     with no_python_sockets() as attempts:
         try:
-            rdfio.parse_bytes(document, fmt, "fuzz", allow_remote=allow_remote)
+            first = rdfio.parse_bytes(document, fmt, "fuzz", allow_remote=allow_remote, named_graphs=named_graphs, base_iri=base_iri)
         except KgError:
-            pass
+            first = None
+        if first is not None and not allow_remote:
+            again = rdfio.parse_bytes(document, fmt, "fuzz", allow_remote=allow_remote, named_graphs=named_graphs, base_iri=base_iri)
+            assert (again.triples, again.quads) == (first.triples, first.quads)
     if not allow_remote:
         assert attempts == []
     assert listener.requests == []
@@ -228,6 +239,9 @@ def _read_regression(path: Path) -> tuple[dict[str, str], str | None, bytes]:
     if rest.startswith(b"#message "):
         line, _, rest = rest.partition(b"\n")
         message = line.decode()[len("#message "):]
+    if "pad" in fields:
+        assert b"@@PAD@@" in rest, f"{path.name}: pad= without @@PAD@@"
+        rest = rest.replace(b"@@PAD@@", b"x" * int(fields["pad"]), 1)
     return fields, message, rest
 
 
@@ -237,7 +251,13 @@ def test_regression_input_gives_the_expected_outcome(path):
     outcome: BaseException | None = None
     try:
         if fields["target"] == "parse":
-            rdfio.parse_bytes(payload, formats.get(fields["format"], "graph"), "seed", allow_remote=fields.get("allow_remote") == "1")
+            rdfio.parse_bytes(
+                payload,
+                formats.get(fields["format"], "graph"),
+                "seed",
+                allow_remote=fields.get("allow_remote") == "1",
+                named_graphs=fields.get("named_graphs") == "1",
+            )
         else:
             sparql.inspect(payload.decode("utf-8"), allow_remote=fields.get("allow_remote") == "1")
     except KgError as e:

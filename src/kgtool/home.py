@@ -51,12 +51,16 @@ _COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip", ".br", ".lz4")
 _SNIFF = {".xml": (b"http://www.w3.org/1999/02/22-rdf-syntax-ns#", ".rdf"), ".json": (b'"@context"', ".jsonld")}
 
 
+def _relative(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
 def _refusal(path: Path, root: Path) -> HomeError | None:
     """Why a file that is obviously RDF but not in a format kgtool reads cannot stay among the graph's files, if it is."""
     name = path.name.lower()
     suffixes = Path(name).suffixes
     known = " ".join(_graph_extensions())
-    rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    rel = _relative(path, root)
     if len(suffixes) >= 2 and suffixes[-1] in _COMPRESSED and suffixes[-2] in (*_graph_extensions(), *_OTHER_RDF):
         return HomeError(f"kgtool does not read compressed files; decompress it (known: {known})", path=rel)
     if suffixes and suffixes[-1] in _OTHER_RDF:
@@ -98,8 +102,9 @@ def rdf_files(folder: Path, root: Path, recursive: bool = False) -> list[Path]:
                 continue
             path = Path(dirpath, name)
             if os.path.splitext(name)[1].lower() in extensions:
-                if path.is_file():
-                    found.append(path)
+                if path.exists() and not path.is_file():  # a FIFO or a device: reading it could block
+                    raise HomeError("is not a regular file; kgtool reads RDF from regular files", path=_relative(path, root))
+                found.append(path)  # a broken link too: reading it says what is wrong
                 continue
             refused = _refusal(path, root)
             if refused is not None:

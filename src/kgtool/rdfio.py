@@ -37,6 +37,11 @@ def max_input_bytes() -> int:
         raise InputError(f"KGTOOL_MAX_INPUT_BYTES={value!r} is not a number of bytes") from None
 
 
+def _printable(message: str) -> str:
+    """A message with invisible and control characters written as \\uXXXX, so that it stays one readable line."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04X}" for c in message)
+
+
 def _where(message: str) -> str:
     """Oxigraph's message without its position (we report the position ourselves)."""
     message = re.sub(r"^Parser error (at line \d+ (between columns \d+ and \d+|column \d+)|between line \d+ column \d+ and line \d+ column \d+): ", "", message)
@@ -242,6 +247,7 @@ def _check_nesting(data: bytes, display: str) -> None:
             depth = max(depth - 1, 0)
 
 
+_UTF8_BOM = b"\xef\xbb\xbf"
 _TURTLE_FAMILY = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.N3}
 
 
@@ -294,19 +300,18 @@ def content_seed(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
-def _line_of(data: bytes, needle: bytes) -> int | None:
-    at = data.find(needle)
-    return data.count(b"\n", 0, at) + 1 if at >= 0 else None
+def _named_graph_line(data: bytes, name, prefixes: dict[str, str]) -> int | None:
+    """The line where a graph name is first written (as <IRI>, "IRI" or a prefixed name), for the error message."""
+    if not isinstance(name, ox.NamedNode):
+        return None
+    iri = name.value
+    spellings = [re.escape(f"<{iri}>".encode()), re.escape(f'"{iri}"'.encode())]
+    spellings += [rb"(?<![\w:.-])" + re.escape(f"{p}:{iri[len(ns):]}".encode()) + rb"(?=[\s{])" for p, ns in prefixes.items() if ns and iri.startswith(ns)]
+    found = [m.start() for m in (re.search(s, data) for s in spellings) if m is not None]
+    return data.count(b"\n", 0, min(found)) + 1 if found else None
 
 
-def _named_graph_line(data: bytes, name) -> int | None:
-    """Where a graph name is written (its IRI, else the reserved space), for the error message."""
-    if isinstance(name, ox.NamedNode):
-        return _line_of(data, name.value.encode("utf-8")) or _line_of(data, RESERVED_GRAPH_SPACE.encode())
-    return None
-
-
-def _relabel(quads: list, seed: str, display: str, data: bytes, named_graphs: bool) -> tuple[list, list]:
+def _relabel(quads: list, seed: str, display: str, data: bytes, named_graphs: bool, prefixes: dict[str, str]) -> tuple[list, list]:
     """Default-graph triples and named-graph quads, every blank node renamed b<seed>_<n> in order of appearance.
 
     RDF merge keeps the blank nodes of two documents apart (https://www.w3.org/TR/rdf11-mt/#shared-blank-nodes-unions-and-merges):
@@ -346,13 +351,13 @@ def _relabel(quads: list, seed: str, display: str, data: bytes, named_graphs: bo
                 f"has triples in the named graph {g}; only a home's data files keep named graphs: "
                 "put them in the default graph",
                 path=display,
-                line=_named_graph_line(data, g),
+                line=_named_graph_line(data, g, prefixes),
             )
         if type(g) is ox.NamedNode and g.value.startswith(RESERVED_GRAPH_SPACE):
             raise InputError(
                 f"names the graph {g}, in kgtool's reserved space <{RESERVED_GRAPH_SPACE}>; give the graph another name",
                 path=display,
-                line=_named_graph_line(data, g),
+                line=_named_graph_line(data, g, prefixes),
             )
         named.append(ox.Quad(term(s), q.predicate, term(o), term(g)))
     return triples, named
@@ -363,6 +368,9 @@ def _relabel(quads: list, seed: str, display: str, data: bytes, named_graphs: bo
 # buffer of at most 16 MiB and raises MemoryError past it, without a position.
 # --------------------------------------------------------------------------------------
 _BUFFER_LIMIT = re.compile(r"Reached the buffer maximal size of (\d+)")
+# The same limit holds for RDF/XML, whose parser has none: a longer term could not be read back
+# from the N-Triples and N-Quads kgtool writes for itself (its cache, the reasoner).
+PARSER_BUFFER = 16 * 1024**2
 
 
 class _CountingReader(io.RawIOBase):
@@ -388,6 +396,57 @@ _ANY_TOKEN = re.compile(_TURTLE_TOKEN.pattern + rb"|[ \t\r\n]+" + rb"|[^ \t\r\n<
 _TERM_KINDS = {ord('"'): "a literal", ord("'"): "a literal", ord("<"): "an IRI", ord("#"): "a comment", ord("_"): "a blank node label"}
 
 
+def _long_xml_value_line(data: bytes, threshold: int) -> int | None:
+    """The line where the first XML text or attribute value longer than `threshold` bytes (in UTF-8) starts."""
+    from xml.parsers import expat
+
+    class Found(Exception):
+        pass
+
+    parser = expat.ParserCreate()
+    text = {"length": 0, "line": 1}
+
+    def start(_name, attributes):
+        if any(len(v.encode("utf-8", "surrogatepass")) > threshold for v in attributes.values()):
+            raise Found(parser.CurrentLineNumber)
+        text["length"] = 0
+
+    def end(_name):
+        text["length"] = 0
+
+    def characters(chunk):
+        if text["length"] == 0:
+            text["line"] = parser.CurrentLineNumber
+        text["length"] += len(chunk.encode("utf-8", "surrogatepass"))
+        if text["length"] > threshold:
+            raise Found(text["line"])
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    try:
+        parser.Parse(data, True)
+    except Found as found:
+        return found.args[0]
+    except (expat.ExpatError, ValueError, UnicodeError):
+        pass
+    return None
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 1024**2} MiB" if limit % 1024**2 == 0 else f"{limit} bytes"
+
+
+def _check_xml_term_sizes(quads: list, data: bytes, display: str) -> None:
+    """Refuse an RDF/XML literal or IRI longer than PARSER_BUFFER, as the other formats' parsers do."""
+    for q in quads:
+        for term in (q.subject, q.object):
+            if isinstance(term, (ox.Literal, ox.NamedNode)) and len(term.value) > PARSER_BUFFER // 4 and len(term.value.encode("utf-8", "surrogatepass")) > PARSER_BUFFER:
+                kind = "a literal" if isinstance(term, ox.Literal) else "an IRI"
+                line = _long_xml_value_line(data, PARSER_BUFFER)
+                raise LimitError(f"{kind} is longer than the parser's limit of {_size(PARSER_BUFFER)}", path=display, line=line)
+
+
 def _past_buffer(data: bytes, fmt: formats.Format, display: str, limit: int, base_iri: str | None) -> LimitError:
     """The LimitError for a term past the parser's buffer, naming the line where that term starts.
 
@@ -395,7 +454,9 @@ def _past_buffer(data: bytes, fmt: formats.Format, display: str, limit: int, bas
     `limit` bytes after the start of the line that holds the term (Turtle family), or within the
     term (JSON, whose strings hold no line break).
     """
-    size = f"{limit // 1024**2} MiB" if limit % 1024**2 == 0 else f"{limit} bytes"
+    size = _size(limit)
+    if fmt.rdf_format == ox.RdfFormat.RDF_XML:
+        return LimitError(f"a text or attribute value is longer than the parser's limit of {size}", path=display, line=_long_xml_value_line(data, limit // 2))
     reader = _CountingReader(data)
     try:
         for _ in ox.parse(reader, fmt.rdf_format, base_iri=base_iri):
@@ -448,21 +509,28 @@ def parse_bytes(
     elif fmt.rdf_format == ox.RdfFormat.RDF_XML:
         _check_rdfxml(data, display)
     elif fmt.rdf_format in _TURTLE_FAMILY:
+        if data.startswith(_UTF8_BOM):  # as Jena and rdflib do; Oxigraph's Turtle family reads it as a character
+            data = data[len(_UTF8_BOM):]
         _check_nesting(data, display)
     try:
         parser = ox.parse(data, fmt.rdf_format, base_iri=base_iri)
         quads = list(parser)
         prefixes = dict(parser.prefixes)
     except SyntaxError as e:
-        raise InputError(_where(str(e)), path=display, line=e.lineno, column=e.offset) from None
+        message = _printable(_where(str(e)))
+        if message == "No scheme found in an absolute IRI" and fmt.rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+            message = f"a relative IRI: {fmt.description} allows absolute IRIs only"
+        raise InputError(message, path=display, line=e.lineno, column=e.offset) from None
     except MemoryError as e:
         m = _BUFFER_LIMIT.search(str(e))
         if m is None:
             raise LimitError("too large to parse in the memory available", path=display) from None
         raise _past_buffer(data, fmt, display, int(m.group(1)), base_iri) from None
     except (ValueError, OSError, UnicodeError) as e:
-        raise InputError(str(e), path=display) from None
-    triples, named = _relabel(quads, seed or content_seed(original), display, original, named_graphs)
+        raise InputError(_printable(str(e)), path=display) from None
+    if fmt.rdf_format == ox.RdfFormat.RDF_XML and len(data) > PARSER_BUFFER:
+        _check_xml_term_sizes(quads, data, display)
+    triples, named = _relabel(quads, seed or content_seed(original), display, original, named_graphs, prefixes)
     return Parsed(triples, prefixes, named)
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__, rules
-from .errors import HomeError, KgError, UsageError
+from .errors import HomeError, KgError, LimitError, UsageError
 from .home import Home, exclusive_lock
 
 # One named graph per part of the home, so a query or an export can pick what it sees.
@@ -264,6 +264,13 @@ def _count(store: ox.Store, graph: ox.NamedNode) -> int:
     return int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))[0].value)
 
 
+def _readable_back(nquads: bytes) -> bool:
+    """Whether Oxigraph can parse this N-Quads again: no line (a term near 16 MiB) past its buffer."""
+    from .rdfio import PARSER_BUFFER
+
+    return len(nquads) < PARSER_BUFFER or max(map(len, nquads.split(b"\n"))) < PARSER_BUFFER
+
+
 def _count_named(store: ox.Store) -> int:
     query = """SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } FILTER(isBLANK(?g) || !STRSTARTS(STR(?g), "urn:kgtool:")) }"""
     return int(next(iter(store.query(query)))[0].value)
@@ -358,8 +365,10 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
         store.optimize()
     if sum(counts.values()) <= IN_MEMORY_MAX_QUADS:
         graph = (q for g in (ONTOLOGY, DATA, INFERRED, *named_graphs) for q in store.quads_for_pattern(None, None, None, g))
-        ox.serialize(graph, str(target / DUMP), ox.RdfFormat.N_QUADS)
-        ox.serialize(store.quads_for_pattern(None, None, None, SHAPES), str(target / SHAPES_DUMP), ox.RdfFormat.N_QUADS)
+        dumps = {DUMP: ox.serialize(graph, None, ox.RdfFormat.N_QUADS), SHAPES_DUMP: ox.serialize(store.quads_for_pattern(None, None, None, SHAPES), None, ox.RdfFormat.N_QUADS)}
+        if all(_readable_back(text) for text in dumps.values()):  # else queries open the RocksDB store
+            for name, text in dumps.items():
+                (target / name).write_bytes(text)
     del store
     meta = {
         "format": CACHE_FORMAT,
@@ -550,7 +559,10 @@ def load(home: Home, reasoner: str | None = None, progress: Progress | None = No
 
                 tmp = Path(tempfile.mkdtemp(prefix="building-", dir=cache))
                 try:
-                    meta = _build(home, tmp, wanted, base, progress)
+                    try:
+                        meta = _build(home, tmp, wanted, base, progress)
+                    except MemoryError:  # Oxigraph's 16 MiB buffer, reading back kgtool's own N-Triples
+                        raise LimitError("a literal or IRI of the home's graph is too close to the limit of 16 MiB for kgtool's reasoner; shorten it") from None
                     if final.exists():
                         shutil.rmtree(final)
                     os.rename(tmp, final)
