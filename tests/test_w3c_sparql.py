@@ -116,20 +116,10 @@ LEXICAL_FORMS: dict[str, str] = {
     "functions/plus-2-corrected": STORE_REWRITES_LITERALS + "; and " + COMPUTED_FORM,
     **{f"cast/cast-{t}": STORE_REWRITES_LITERALS + "; and " + COMPUTED_FORM for t in ("bool", "int", "float", "double", "decimal", "string")},
 }
-NAMED_GRAPHS = "named graphs of a home's TriG/N-Quads data are not visible to GRAPH yet (issue 9, in progress)"
-KGTOOL_PENDING: dict[str, str] = {
-    "exists/exists03": NAMED_GRAPHS,
-    "exists/exists-graph-variable": NAMED_GRAPHS + "; needs <> in data to resolve against the file",
-    "property-path/pp07": NAMED_GRAPHS,
-    "property-path/pp34": NAMED_GRAPHS,
-    "property-path/pp35": NAMED_GRAPHS,
-    "subquery/subquery01": NAMED_GRAPHS,
-    "subquery/subquery02": NAMED_GRAPHS,
-    "subquery/subquery03": NAMED_GRAPHS,
-    "subquery/subquery04": NAMED_GRAPHS,
-    "subquery/subquery05": NAMED_GRAPHS,
-    "subquery/subquery07": NAMED_GRAPHS,
-}
+# kgtool features still in progress (issue 9). Emptied as they land: named graphs of TriG/N-Quads
+# data (exists03, exists-graph-variable, pp07, pp34, pp35, subquery01-05, subquery07) and relative
+# IRIs resolved against the data file (exists-graph-variable) landed in e2b8681 and 9025424.
+KGTOOL_PENDING: dict[str, str] = {}
 FROM_REFUSED = (
     "FROM is refused, exit 2 (CONTRACT, 'Safety, by default': queries read no other graph, file or "
     "URL); the test's dataset comes from FROM <data.ttl>, so it cannot be moved into the home without "
