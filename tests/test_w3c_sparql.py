@@ -71,7 +71,7 @@ STORE_REWRITES_LITERALS = (
 )
 GRAPH_BINDS_INSIDE = (
     "GRAPH ?g { P } binds ?g inside P (implicit group per graph, VALUES and MINUS inside GRAPH); "
-    f"fixed upstream by {OX}/pull/1758, not in 0.5"
+    f"fixed upstream by {OX}/pull/1758, not in pyoxigraph 0.5.13"
 )
 ZERO_OR_PATH = (
     "a zero-length path (p*, p?) from a constant on an empty dataset gives no solution where the "
