@@ -450,3 +450,11 @@ def test_query_on_an_empty_home_is_an_error(kg, tmp_path):
         f"Error: {tmp_path} is not a kgtool home: it has no RDF files in ontology/ or data/ "
         "(.ttl .nt .nq .trig .jsonld .rdf .owl); create one with 'kgtool init DIR'\n"
     )
+
+
+def test_an_unknown_function_gives_no_value_and_a_note(kg):
+    # SPARQL 1.1 §17.3: an unknown function is an evaluation error, as in Jena; not "internal error".
+    result = kg("query", "SELECT ?y (<http://example.org/f>(?y) AS ?z) WHERE { BIND(1 AS ?y) }", "--format", "csv")
+    assert result.exit_code == 0
+    assert result.stdout_bytes == b"y,z\r\n1,\r\n"
+    assert result.stderr == "Note: the function <http://example.org/f> is unknown to kgtool: it gives no value\n"

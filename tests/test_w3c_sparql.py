@@ -87,9 +87,6 @@ PYOXIGRAPH: dict[str, str] = {
     "property-path/zero_or_one_set_end": ZERO_OR_PATH,
     "functions/bnode01": "BNODE(str) gives the same blank node in every solution, where SPARQL 1.1 §17.4.2.9 scopes it "
     "to one solution mapping (no upstream issue found)",
-    "syntax-query/syntax-select-expr-04": "a call of an unknown function (:function(...)) is refused when the query is "
-    "prepared (RuntimeError 'The custom function ... is not supported'), where SPARQL makes it an expression error; "
-    "kgtool reports it as 'internal error' (no upstream issue found)",
     "csv-tsv-res/csv03": STORE_REWRITES_LITERALS,
     "csv-tsv-res/tsv03": STORE_REWRITES_LITERALS + "; the W3C file also writes the data's 1.0E6 as 1.0e6",
 }

@@ -327,6 +327,7 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
 
         options.context = jsonld_context(loaded)
     answer: dict = {}
+    notes: list[str] = []
 
     def sink(result) -> None:  # in the query's worker thread, so that the timeout bounds writing too
         chosen.write(result.triples if result.kind == "graph" else result, out.buffer, options)
@@ -343,7 +344,10 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
         base_iri=base_iri,
         timeout=timeout,
         source=source,
+        notes=notes,
     )
+    for note in notes:
+        click.echo(f"Note: {note}", err=True)
     out.commit()
     return ExitCode.NO if answer.get("boolean") is False else ExitCode.OK
 
@@ -411,10 +415,12 @@ def export(ctx: Ctx, fmt, part, inferred, output, reasoner):
 # validate / add
 # --------------------------------------------------------------------------------------
 def _report_text(report) -> str:
+    """One line per result, then the verdict (sh:conforms) with the count of each severity, custom ones last."""
     lines = [r.text() for r in report.results]
     c = report.counts()
     verdict = "conforms" if report.conforms else "does not conform"
-    lines.append(f"{verdict}: {c['Violation']} violation(s), {c['Warning']} warning(s), {c['Info']} info")
+    custom = "".join(f", {n} {severity}" for severity, n in c.items() if severity not in ("Violation", "Warning", "Info"))
+    lines.append(f"{verdict}: {c['Violation']} violation(s), {c['Warning']} warning(s), {c['Info']} info{custom}")
     return "\n".join(lines)
 
 
@@ -433,19 +439,22 @@ def _print_report(report, fmt: str) -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--format", "fmt", type=click.Choice(list(REPORT_WRITERS)), default="text", show_default=True, help="Report format (json: see docs/validation-report.md).")
+@click.option("--fail-on", "fail_on", type=click.Choice(["violation", "warning", "info"]), default="violation", show_default=True, help="Exit 1 on a result of this severity or worse.")
 @click.option("--allow-remote", is_flag=True, help="Allow remote JSON-LD contexts.")
 @click.pass_obj
-def validate(ctx: Ctx, files, fmt, allow_remote):
+def validate(ctx: Ctx, files, fmt, fail_on, allow_remote):
     """Validate FILEs together with the home's graph under the home's SHACL shapes.
 
     Judges the files' nodes, and the home's nodes they touch, with what the home says about
-    them. One line per result: file:line, severity, focus node, path, message, value.
-    Exits 0 if they conform (warnings allowed), 1 on violations, 2 if a file cannot be read.
+    them. One line per result: file:line, severity, focus node, path, message, value. The
+    files conform when there is no result at all. Exits 1 if a result of the --fail-on
+    severity or worse exists (default: a violation, or a custom severity), 2 if a file
+    cannot be read or the shapes are ill-formed.
 
     \b
     Examples:
       kgtool validate new-facts.ttl
-      kgtool validate new-facts.ttl --format json
+      kgtool validate new-facts.ttl --format json --fail-on warning
     """
     from .validation import validate as run
 
@@ -453,7 +462,7 @@ def validate(ctx: Ctx, files, fmt, allow_remote):
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
     _print_report(report, fmt)
-    return ExitCode.OK if report.conforms else ExitCode.NO
+    return ExitCode.NO if report.fails(fail_on) else ExitCode.OK
 
 
 @cli.command()

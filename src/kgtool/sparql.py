@@ -377,6 +377,7 @@ def run(
     base_iri: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     source: str = "query",
+    notes: list[str] | None = None,
 ) -> str:
     """Evaluate a checked query over `default_graph` and hand the live result to `sink`; return its kind.
 
@@ -394,14 +395,29 @@ def run(
 
     def work(_big_stack: bool) -> None:
         raw = result = None
+        unknown: dict = {}  # functions Oxigraph does not know: they give no value
         try:
-            raw = store.query(
-                text,
-                base_iri=base_iri,
-                prefixes=prefixes or None,
-                default_graph=default_graph,
-                named_graphs=list(named_graphs or []),
-            )
+            while True:
+                try:
+                    raw = store.query(
+                        text,
+                        base_iri=base_iri,
+                        prefixes=prefixes or None,
+                        default_graph=default_graph,
+                        named_graphs=list(named_graphs or []),
+                        custom_functions=unknown or None,
+                    )
+                    break
+                except RuntimeError as e:
+                    # An unknown function is an evaluation error, not a syntax error (SPARQL 1.1
+                    # §17.3): like Jena, give no value and say so. Oxigraph refuses it at
+                    # preparation, one function at a time, before any evaluation.
+                    m = re.fullmatch(r"The custom function <(.*)> is not supported", str(e))
+                    if m is None or len(unknown) > 100:
+                        raise QueryError(f"the query failed: {' '.join(str(e).split())}", path=source) from None
+                    unknown[ox.NamedNode(m.group(1))] = _no_value
+                    if notes is not None:
+                        notes.append(f"the function <{m.group(1)}> is unknown to kgtool: it gives no value")
             if isinstance(raw, ox.QueryBoolean):
                 result = QueryResult("ask", boolean_result=raw)
             elif isinstance(raw, ox.QuerySolutions):
@@ -425,6 +441,11 @@ def run(
             raw = result = None
 
     return _await(_start(work, "kgtool-query"), outcome, timeout, "did not finish")["kind"]
+
+
+def _no_value(*_args: Any) -> None:
+    """The value of a function kgtool does not know: none (an evaluation error)."""
+    return None
 
 
 def _await(worker, outcome: dict, timeout: float | None, what: str) -> dict:
