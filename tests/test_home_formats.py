@@ -448,3 +448,15 @@ def test_a_fifo_named_like_a_data_file_is_refused_without_reading_it(kg, tmp_pat
     os.mkfifo(home / "data" / "pipe.ttl")
     result = query(kg, home, "ASK { ?s ?p ?o }")
     assert (result.exit_code, result.stderr) == (2, "Error: data/pipe.ttl: is not a regular file; kgtool reads RDF from regular files\n")
+
+
+def test_the_store_holds_the_same_blank_nodes_as_parsing_the_file_again(tmp_path):
+    """What `kgtool validate data/x.ttl` relies on to validate a home's own file once."""
+    from kgtool import store
+    from kgtool.home import Home
+
+    home = make_home(tmp_path / "h", {"data/x.ttl": "[] <http://example.org/p> [ <http://example.org/q> ( 1 ) ] .\n"})
+    loaded = store.load(Home(home))
+    again = rdfio.parse_file(home / "data" / "x.ttl")
+    assert set(loaded.triples("data")) == set(again.triples)
+    assert len(again.triples) == 4

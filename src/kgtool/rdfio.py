@@ -332,7 +332,7 @@ def _relabel(quads: list, seed: str, display: str, data: bytes, named_graphs: bo
     def term(t):
         if type(t) is BN:
             return bnode(t)
-        if type(t) is TR:  # an RDF 1.2 triple term may hold blank nodes too
+        if type(t) is TR:  # an RDF 1.2 triple term (an object only) may hold blank nodes too
             return TR(term(t.subject), t.predicate, term(t.object))
         return t
 
@@ -341,7 +341,7 @@ def _relabel(quads: list, seed: str, display: str, data: bytes, named_graphs: bo
     for q in quads:
         s, o, g = q.subject, q.object, q.graph_name
         if type(g) is DG:
-            if type(s) is BN or type(o) is BN or type(o) is TR or type(s) is TR:
+            if type(s) is BN or type(o) is BN or type(o) is TR:
                 triples.append(TR(term(s), q.predicate, term(o)))
             else:
                 triples.append(q.triple)
