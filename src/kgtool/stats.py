@@ -25,12 +25,13 @@ def home_conforms(home: Home, loaded: Loaded) -> tuple[bool, dict[str, int]]:
         return saved["conforms"], saved["counts"]
     report = validation.validate_home(home, loaded)
     counts = report.counts()
+    conforms = not report.fails("violation")  # stats says "conforms" for "no violation" (infos and warnings allowed)
     if memo is not None:
         try:
-            memo.write_text(json.dumps({"conforms": report.conforms, "counts": counts}), encoding="utf-8")
+            memo.write_text(json.dumps({"conforms": conforms, "counts": counts}), encoding="utf-8")
         except OSError:
             pass
-    return report.conforms, counts
+    return conforms, counts
 
 
 def stats(home: Home, check: bool = True) -> dict:

@@ -195,11 +195,12 @@ def _judge(home: Home, submission: Submission, submitted: int, digest: str, stri
     )
     report = validate_submission(loaded, submission)
     outcome.report = report
-    counts = report.counts()
-    if counts["Violation"]:
-        outcome.reason = f"{counts['Violation']} violation(s) of the home's shapes"
-    elif strict and counts["Warning"]:
-        outcome.reason = f"{counts['Warning']} warning(s), and --strict refuses warnings"
+    violations = len(report.at_least("violation"))  # custom severities rank as violations
+    warnings = len(report.at_least("warning")) - violations
+    if violations:
+        outcome.reason = f"{violations} violation(s) of the home's shapes"
+    elif strict and warnings:
+        outcome.reason = f"{warnings} warning(s), and --strict refuses warnings"
     return outcome, state, new
 
 

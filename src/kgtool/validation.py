@@ -1,13 +1,13 @@
-"""SHACL validation (pySHACL) of submission files together with the home's graph, as a Report of plain values.
+"""SHACL validation of submission files together with the home's graph, as a Report of plain values.
 
 A submission is judged on the part of the home it touches, so that the cost follows
 the submission and not the home: see `neighbourhood` and docs/validation-report.md.
+The SHACL engine is the `shacl` package; this module chooses what it judges and reads its report.
 """
 
 from __future__ import annotations
 
 import hashlib
-from contextlib import contextmanager
 import json
 import re
 from collections.abc import Iterable
@@ -19,15 +19,20 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 
 from . import formats, rdfio, shacl
+from .shacl.graph import Graph
 from .errors import KgError
 from .home import Home
 
 SH = "http://www.w3.org/ns/shacl#"
+WELL_KNOWN_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                       "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#", "sh": SH}
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 SEVERITY_NAMES = {SH + "Violation": "Violation", SH + "Warning": "Warning", SH + "Info": "Info"}
+# --fail-on LEVEL fails on a result of that severity or worse; a custom severity ranks as a violation.
+LEVELS = {"violation": 0, "warning": 1, "info": 2}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 REPORT_FORMAT = 1  # the "format" of the JSON report; bumped only on an incompatible change
 # How far a focus node's description is followed (1: its own triples; 2: also the
@@ -41,7 +46,7 @@ LINE_FORMATS = ("turtle", "nt", "nq", "trig")
 class Result:
     """One validation result, in the words and names an analyst reads."""
 
-    severity: str  # Violation | Warning | Info
+    severity: str  # Violation | Warning | Info, or a custom severity as a prefixed name or <IRI>
     focus: str  # prefixed name or <IRI> or _:b
     path: str | None
     value: str | None
@@ -83,19 +88,28 @@ class Result:
 class Report:
     """The outcome of validating some files against the home."""
 
-    conforms: bool  # no sh:Violation
+    conforms: bool  # sh:conforms: no result of any severity (https://www.w3.org/TR/shacl/#conforms)
     results: list[Result] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     report_graph: Any = None  # the W3C validation report (rdflib Graph), of the kept results
     triples: int = 0  # triples in the submitted files
-    focus_nodes: int = 0  # nodes judged (the submission's and those it touches)
-    checked_triples: int = 0  # triples of the data graph given to pySHACL
+    focus_nodes: int = 0  # resources judged: the submission's and those it touches (not counting literals and classes)
+    checked_triples: int = 0  # triples of the data graph validated
 
     def counts(self) -> dict[str, int]:
+        """Results per severity: Violation, Warning and Info always, then any custom severity."""
         out = {"Violation": 0, "Warning": 0, "Info": 0}
         for r in self.results:
             out[r.severity] = out.get(r.severity, 0) + 1
         return out
+
+    def at_least(self, level: str) -> list[Result]:
+        """The results of severity `level` (violation, warning or info) or worse; custom severities rank as violations."""
+        return [r for r in self.results if rank(r.severity) <= LEVELS[level]]
+
+    def fails(self, level: str = "violation") -> bool:
+        """Whether a result of severity `level` or worse exists (`validate --fail-on`)."""
+        return bool(self.at_least(level))
 
     def to_json(self) -> str:
         """The stable JSON report (docs/validation-report.md)."""
@@ -114,6 +128,11 @@ class Report:
 
     def to_turtle(self) -> str:
         return self.report_graph.serialize(format="turtle")
+
+
+def rank(severity: str) -> int:
+    """0 for Violation (and custom severities), 1 for Warning, 2 for Info."""
+    return SEVERITY_ORDER.get(severity, 0)
 
 
 # --------------------------------------------------------------------------------------
@@ -164,7 +183,9 @@ def read(files: Iterable[str], allow_remote: bool = False) -> Submission:
         path = Path(name)
         fmt = formats.for_path(path)
         data = rdfio.read_bytes(path, name)
-        parsed = rdfio.parse_bytes(data, fmt, name, allow_remote)
+        # As the home reads its files: relative IRIs against the file, blank nodes named from its
+        # bytes; so a home data file given again is the same triples, which a set holds once.
+        parsed = rdfio.parse_bytes(data, fmt, name, allow_remote, base_iri=rdfio.file_iri(path))
         if not parsed.triples:
             notes.append(f"{name}: no triples")
         triples.extend(parsed.triples)
@@ -303,21 +324,20 @@ def locate(path: Path, iri: str) -> int | None:
 # --------------------------------------------------------------------------------------
 # the part of the home a submission touches
 # --------------------------------------------------------------------------------------
-def _shape_reads_backwards(shapes) -> set[str]:
-    """Properties a shape may follow backwards from a focus node: sh:inversePath, and every property a SPARQL constraint names.
+def _shape_reads_backwards(shapes: Graph) -> set[str]:
+    """Properties a shape may follow backwards from a focus node: sh:inversePath, and every property a SPARQL query reads into $this.
 
     A triple (x p focus) is part of the focus node's neighbourhood when p is one of these.
     """
-    import rdflib
-
-    sh = rdflib.Namespace(SH)
-    found = {str(p) for p in shapes.objects(None, sh.inversePath) if isinstance(p, rdflib.URIRef)}
-    declared = {str(p): str(ns) for d in shapes.objects(None, sh.declare) for p in shapes.objects(d, sh.prefix) for ns in shapes.objects(d, sh.namespace)}
-    for prefix, ns in shapes.namespaces():
-        declared.setdefault(str(prefix), str(ns))
-    for predicate in (sh.select, sh.ask):
-        for text in shapes.objects(None, predicate):
-            text = str(text)
+    found = {p.value for _, p in shapes.pairs(ox.NamedNode(SH + "inversePath")) if isinstance(p, ox.NamedNode)}
+    declared = dict(WELL_KNOWN_PREFIXES)
+    for declaration in (d for _, d in shapes.pairs(ox.NamedNode(SH + "declare"))):
+        for prefix in shapes.objects(declaration, ox.NamedNode(SH + "prefix")):
+            for ns in shapes.objects(declaration, ox.NamedNode(SH + "namespace")):
+                declared[prefix.value] = ns.value
+    for predicate in ("select", "ask"):
+        for _, text in shapes.pairs(ox.NamedNode(SH + predicate)):
+            text = text.value
             found |= _read_backwards(text[text.find("{"):], declared)
     return found
 
@@ -370,20 +390,21 @@ class _Home:
         return list(dict.fromkeys(q.triple for g in self.graphs for q in self.store.quads_for_pattern(None, predicate, None, g)))
 
 
-def neighbourhood(home: _Home, submitted: list[ox.Triple], backwards: set[str]) -> tuple[set[ox.Triple], set]:
-    """The data graph to validate a submission in, and its focus nodes.
+def neighbourhood(home: _Home, submitted: list[ox.Triple], backwards: set[str], named: set = frozenset()) -> tuple[set[ox.Triple], set]:
+    """The data graph to validate a submission in, and the focus nodes whose results count.
 
-    Focus nodes: the submission's subjects and objects (not classes), and the home's nodes that
-    refer to its subjects (whose constraints may read what the submission says about them).
-    Data: the submission; each focus node's description (DEPTH levels, blank nodes closed), the
-    triples pointing to it by a property some shape reads backwards, with their subjects'
-    descriptions; and the class hierarchy.
+    Focus nodes: the submission's subjects and objects, literals and classes included; the
+    home's nodes that refer to its subjects (their constraints may read what the submission
+    says about them); and `named`, the nodes the shapes name as targets (sh:targetNode), which
+    every validation judges. Data: the submission; each focus node's description (DEPTH levels,
+    blank nodes closed), the triples pointing to it by a property some shape reads backwards,
+    with their subjects' descriptions; and the class hierarchy.
     """
     rdf_type = ox.NamedNode(RDF_TYPE)
     data: set[ox.Triple] = set(submitted)
     subjects = {t.subject for t in submitted}
-    focus = set(subjects)
-    focus.update(t.object for t in submitted if not isinstance(t.object, ox.Literal) and t.predicate != rdf_type)
+    classes = {t.object for t in submitted if t.predicate == rdf_type}
+    focus = set(subjects) | set(named) | {t.object for t in submitted}
     for s in subjects:
         if isinstance(s, ox.NamedNode):
             for t in home.incoming(s):
@@ -409,6 +430,9 @@ def neighbourhood(home: _Home, submitted: list[ox.Triple], backwards: set[str]) 
     for node in list(focus):
         if isinstance(node, ox.Literal):
             continue
+        if node in classes and node not in subjects:
+            describe(node, 1)  # a class: its own triples, not its instances (rdf:type may be read backwards)
+            continue
         describe(node, DEPTH)
         if isinstance(node, ox.BlankNode) or not home.referred_to(node):
             continue
@@ -420,8 +444,32 @@ def neighbourhood(home: _Home, submitted: list[ox.Triple], backwards: set[str]) 
     return data, focus
 
 
+def _values_only(submitted: list[ox.Triple]) -> set:
+    """The literals and classes a submission names only as values (judged if a shape targets them, but not described)."""
+    subjects = {t.subject for t in submitted}
+    return {t.object for t in submitted if isinstance(t.object, ox.Literal) or (t.predicate.value == RDF_TYPE and t.object not in subjects)}
+
+
+def _once(data: set[ox.Triple], submitted: list[ox.Triple]) -> set[ox.Triple]:
+    """`data` without the home's copies of submitted triples that differ only in how the store wrote a literal.
+
+    Oxigraph keeps a literal in canonical form ("1.50"^^xsd:decimal as "1.5", "5"^^xsd:byte as
+    "5"^^xsd:integer), so a home data file given to `validate` comes back from the store with
+    other literals than the file's own: each would be judged twice. The file's own are kept.
+    """
+    typed = {t.object for t in submitted if isinstance(t.object, ox.Literal) and not t.object.language and t.object.datatype.value != XSD_STRING}
+    if not typed:
+        return data
+    scratch = ox.Store()
+    originals = list(typed)
+    scratch.extend(ox.Quad(ox.NamedNode(f"urn:kgtool:i:{i}"), ox.NamedNode(RDF_TYPE), o, ox.DefaultGraph()) for i, o in enumerate(originals))
+    canonical = {originals[int(q.subject.value.rsplit(":", 1)[1])]: q.object for q in scratch}
+    shadows = {ox.Triple(t.subject, t.predicate, canonical[t.object]) for t in submitted if canonical.get(t.object, t.object) != t.object}
+    return {t for t in data if t not in shadows} | set(submitted)
+
+
 # --------------------------------------------------------------------------------------
-# running pySHACL and reading its report
+# reading the report
 # --------------------------------------------------------------------------------------
 def _term(node: Any, prefixes: dict[str, str]) -> str | None:
     import rdflib
@@ -442,78 +490,21 @@ def _term(node: Any, prefixes: dict[str, str]) -> str | None:
     return str(node)
 
 
-def _graph(triples: Iterable[ox.Triple]):
-    import rdflib
-
-    g = rdflib.Graph()
-    for t in triples:
-        g.add((rdfio.to_rdflib_term(t.subject), rdfio.to_rdflib_term(t.predicate), rdfio.to_rdflib_term(t.object)))
-    return g
-
-
-@contextmanager
-def _prepared_sparql():
-    """Parse each SHACL-SPARQL constraint once, not once per focus node.
-
-    pySHACL passes the constraint's text with `initBindings` for every focus node, and
-    rdflib parses the text again each time (pyparsing, ~17 ms): 90 % of validating a
-    small submission. The parsed and translated query is what rdflib's own
-    `prepareQuery` gives and is meant to be reused with other bindings.
-    """
-    from rdflib.plugins.sparql import processor
-
-    original = processor.SPARQLProcessor.query
-    prepared: dict = {}
-
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
-        if isinstance(strOrQuery, str):
-            key = (strOrQuery, base, tuple(sorted((str(k), str(v)) for k, v in (initNs or {}).items())))
-            if key not in prepared:
-                prepared[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
-            strOrQuery = prepared[key]
-        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
-
-    processor.SPARQLProcessor.query = query
-    try:
-        yield
-    finally:
-        processor.SPARQLProcessor.query = original
-
-
-def run_shacl(data_graph, shapes_graph) -> tuple[bool, Any]:
-    """pySHACL over a data graph that already holds the class hierarchy (so sh:class follows rdfs:subClassOf)."""
-    import pyshacl
-
-    with _prepared_sparql():
-        conforms, report_graph, _text = pyshacl.validate(
-            data_graph,
-            shacl_graph=shapes_graph,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-            allow_infos=True,
-            do_owl_imports=False,
-            inplace=True,  # the data graph is built for this run: no need for pySHACL to copy it
-        )
-    return conforms, report_graph
-
-
-def _kept_report(report_graph, keep: set | None, prefixes: dict[str, str]):
-    """The W3C report of the results whose focus node is in `keep` (all when None), and their nodes."""
+def _kept_report(report_graph, prefixes: dict[str, str]):
+    """The W3C report graph with the home's prefixes bound and nothing but its results, and their nodes."""
     import rdflib
 
     sh = rdflib.Namespace(SH)
     # The top-level results only: a nested sh:detail is also typed sh:ValidationResult.
     top = [r for report in report_graph.subjects(rdflib.RDF.type, sh.ValidationReport) for r in report_graph.objects(report, sh.result)]
-    results = [r for r in top if keep is None or report_graph.value(r, sh.focusNode) in keep]
+    results = list(top)
     out = rdflib.Graph()
     for prefix, ns in prefixes.items():
         out.bind(prefix, ns, override=True)
     out.bind("sh", SH, override=True)
     report = rdflib.BNode()
     out.add((report, rdflib.RDF.type, sh.ValidationReport))
-    violations = any(report_graph.value(r, sh.resultSeverity) == sh.Violation for r in results)
-    out.add((report, sh.conforms, rdflib.Literal(not violations)))
+    out.add((report, sh.conforms, rdflib.Literal(not results)))  # any result, whatever its severity (SHACL §3.1)
     seen = set()
 
     def copy(node) -> None:
@@ -589,7 +580,8 @@ def read_results(report_graph, prefixes: dict[str, str], nodes=None) -> list[Res
         nodes = [r for report in report_graph.subjects(rdflib.RDF.type, sh.ValidationReport) for r in report_graph.objects(report, sh.result)]
     results = []
     for r in nodes:
-        severity = SEVERITY_NAMES.get(str(report_graph.value(r, sh.resultSeverity)), "Violation")
+        severity_iri = report_graph.value(r, sh.resultSeverity)
+        severity = SEVERITY_NAMES.get(str(severity_iri)) or _term(severity_iri, prefixes) or "Violation"
         messages = sorted(report_graph.objects(r, sh.resultMessage), key=lambda m: (getattr(m, "language", None) not in (None, "en"), str(m)))
         path = report_graph.value(r, sh.resultPath)
         focus = report_graph.value(r, sh.focusNode)
@@ -605,88 +597,54 @@ def read_results(report_graph, prefixes: dict[str, str], nodes=None) -> list[Res
                 constraint=_term(report_graph.value(r, sh.sourceConstraintComponent), {"sh": SH}),
             )
         )
-    results.sort(key=lambda x: (SEVERITY_ORDER.get(x.severity, 3), x.focus, x.path or "", x.message, x.value or ""))
+    results.sort(key=lambda x: (rank(x.severity), x.focus, x.path or "", x.message, x.value or ""))
     return results
 
 
 # --------------------------------------------------------------------------------------
 # entry points
 # --------------------------------------------------------------------------------------
-def retarget(shapes, data, focus: set):
-    """A copy of `shapes` whose targets select only the nodes of `focus` that they selected in `data`.
-
-    The neighbourhood of a submission holds more nodes than it touches (the types and
-    descriptions its checks need); pySHACL would validate every one of them, a cost that
-    grows with the home. Each shape's declared targets (SHACL 2.1.3) are replaced by
-    sh:targetNode for the focus nodes they pick, so only those are validated. pySHACL's own
-    focus_nodes option is not used: it skips shapes that target by property.
-    """
-    import rdflib
-    from rdflib.namespace import OWL, RDF, RDFS
-
-    sh = rdflib.Namespace(SH)
-    declared = (sh.targetClass, sh.targetSubjectsOf, sh.targetObjectsOf, sh.targetNode)
-    out = rdflib.Graph()
-    for t in shapes:
-        if t[1] not in declared:
-            out.add(t)
-    subclasses: dict = {}
-
-    def instances_of(cls) -> set:
-        if cls not in subclasses:
-            subclasses[cls] = set(data.transitive_subjects(RDFS.subClassOf, cls))
-        return {n for n in focus if any(t in subclasses[cls] for t in data.objects(n, RDF.type))}
-
-    shape_nodes = set(shapes.subjects(sh.targetClass, None)) | set(shapes.subjects(sh.targetSubjectsOf, None))
-    shape_nodes |= set(shapes.subjects(sh.targetObjectsOf, None)) | set(shapes.subjects(sh.targetNode, None))
-    for kind in (RDFS.Class, OWL.Class):  # implicit class targets: a shape that is also a class
-        shape_nodes |= {s for s in shapes.subjects(RDF.type, kind) if (s, RDF.type, sh.NodeShape) in shapes or (s, RDF.type, sh.PropertyShape) in shapes}
-    for shape in shape_nodes:
-        picked: set = set()
-        classes = set(shapes.objects(shape, sh.targetClass))
-        if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
-            classes.add(shape)
-        for cls in classes:
-            picked |= instances_of(cls)
-        for prop in shapes.objects(shape, sh.targetSubjectsOf):
-            picked |= {n for n in focus if (n, prop, None) in data}
-        for prop in shapes.objects(shape, sh.targetObjectsOf):
-            picked |= {n for n in focus if (None, prop, n) in data}
-        picked |= {n for n in shapes.objects(shape, sh.targetNode) if n in focus}
-        for node in picked:
-            out.add((shape, sh.targetNode, node))
-    return out
-
-
 def validate_submission(loaded, submission: Submission) -> Report:
     """Validate a parsed submission together with the part of the home it touches, under the home's shapes."""
-    import rdflib
-
     prefixes = dict(submission.prefixes)
     prefixes.update(loaded.prefixes)
     if not submission.triples:
-        return Report(conforms=True, notes=list(submission.notes), report_graph=_kept_report(rdflib.Graph(), set(), prefixes)[0])
-    shape_triples = list(loaded.triples("shapes"))
-    shapes = _graph(shape_triples)
-    data, focus = neighbourhood(_Home(loaded), submission.triples, _shape_reads_backwards(shapes))
-    keep = {rdfio.to_rdflib_term(n) for n in focus}
-    try:  # SPARQL on Oxigraph (shacl.py); pySHACL for what it does not implement
-        _conforms, full = shacl.validate(list(data), shape_triples, focus=set(focus))
-    except shacl.Unsupported:
-        data_graph = _graph(data)
-        _conforms, full = run_shacl(data_graph, retarget(shapes, data_graph, keep))
-    report_graph, nodes = _kept_report(full, keep, prefixes)
+        return Report(conforms=True, notes=list(submission.notes), report_graph=_kept_report(_empty_report(), prefixes)[0])
+    shape_triples = shape_graph(loaded)
+    shapes = Graph(shape_triples)
+    named = {n for _, n in shapes.pairs(ox.NamedNode(SH + "targetNode"))}
+    data, focus = neighbourhood(_Home(loaded), submission.triples, _shape_reads_backwards(shapes), named)
+    data = _once(data, submission.triples)
+    _conforms, full = shacl.validate(list(data), shape_triples, keep=focus)
+    report_graph, nodes = _kept_report(full, prefixes)
     results = read_results(report_graph, prefixes, nodes)
     _place(results, submission)
     return Report(
-        conforms=not any(r.severity == "Violation" for r in results),
+        conforms=not results,
         results=results,
         notes=list(submission.notes),
         report_graph=report_graph,
         triples=len(set(submission.triples)),
-        focus_nodes=len(focus),
+        focus_nodes=len(focus - _values_only(submission.triples)),
         checked_triples=len(data),
     )
+
+
+def shape_graph(loaded) -> list[ox.Triple]:
+    """The home's shapes, parsed from their files: the store writes literals in canonical form
+    ("1"^^xsd:boolean as "true"), and SHACL reads a shapes graph term for term (W3C core/property/uniqueLang-002)."""
+    out: list[ox.Triple] = []
+    for path in loaded.home.shape_files():
+        out += rdfio.parse_file(path, display=loaded.home.relative(path)).triples
+    return out
+
+
+def _empty_report():
+    import rdflib
+
+    g = rdflib.Graph()
+    g.add((rdflib.BNode(), rdflib.RDF.type, rdflib.URIRef(SH + "ValidationReport")))
+    return g
 
 
 def _place(results: list[Result], submission: Submission) -> None:
@@ -714,17 +672,8 @@ def validate_home(home: Home, loaded=None) -> Report:
     from .store import load
 
     loaded = loaded if loaded is not None else load(home)
-    shape_triples = list(loaded.triples("shapes"))
     data = list(loaded.triples("graph"))
-    try:
-        _conforms, full = shacl.validate(data, shape_triples)
-    except shacl.Unsupported:
-        _conforms, full = run_shacl(_graph(data), _graph(shape_triples))
-    report_graph, nodes = _kept_report(full, None, loaded.prefixes)
+    _conforms, full = shacl.validate(data, shape_graph(loaded))
+    report_graph, nodes = _kept_report(full, loaded.prefixes)
     results = read_results(report_graph, loaded.prefixes, nodes)
-    return Report(
-        conforms=not any(r.severity == "Violation" for r in results),
-        results=results,
-        report_graph=report_graph,
-        checked_triples=len(data),
-    )
+    return Report(conforms=not results, results=results, report_graph=report_graph, checked_triples=len(data))

@@ -1,0 +1,111 @@
+"""An RDF graph held in memory as pyoxigraph terms, indexed by subject and by object: the data graph and the shapes graph.
+
+Values are read from here, not from an Oxigraph store, because a store keeps literals in a
+canonical form ("1.50"^^xsd:decimal becomes "1.5", "5"^^xsd:byte becomes "5"^^xsd:integer)
+and SHACL judges the terms as written (sh:datatype, sh:value in the report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from .vocab import FIRST, NIL, REST, SUBCLASS, TYPE
+
+
+class ListError(ValueError):
+    """A node that should start a well-formed RDF list does not."""
+
+
+class Graph:
+    """Triples looked up by (subject, predicate) and (predicate, object); each triple once."""
+
+    def __init__(self, triples: Iterable[ox.Triple]):
+        self.out: dict = {}  # subject -> {predicate -> [object, ...]}
+        self.inc: dict = {}  # object -> {predicate -> [subject, ...]}
+        self.size = 0
+        for t in dict.fromkeys(triples):
+            self.out.setdefault(t.subject, {}).setdefault(t.predicate, []).append(t.object)
+            self.inc.setdefault(t.object, {}).setdefault(t.predicate, []).append(t.subject)
+            self.size += 1
+        self._by_predicate: dict | None = None
+        self._supers: dict = {}
+        self._subs: dict = {}
+
+    def __iter__(self):
+        for s, props in self.out.items():
+            for p, objects in props.items():
+                for o in objects:
+                    yield ox.Triple(s, p, o)
+
+    def objects(self, s, p) -> list:
+        return self.out.get(s, {}).get(p, [])
+
+    def subjects(self, p, o) -> list:
+        return self.inc.get(o, {}).get(p, [])
+
+    def value(self, s, p):
+        """The first object of (s, p), or None."""
+        found = self.objects(s, p)
+        return found[0] if found else None
+
+    def properties(self, s) -> dict:
+        """{predicate: [objects]} of a subject."""
+        return self.out.get(s, {})
+
+    def has(self, s, p, o) -> bool:
+        return o in self.objects(s, p)
+
+    def pairs(self, p) -> list[tuple]:
+        """Every (subject, object) of the predicate p."""
+        if self._by_predicate is None:
+            self._by_predicate = {}
+            for s, props in self.out.items():
+                for q, objects in props.items():
+                    self._by_predicate.setdefault(q, []).extend((s, o) for o in objects)
+        return self._by_predicate.get(p, [])
+
+    def items(self, node) -> list:
+        """The members of the RDF list starting at `node`; ListError if it is not a well-formed list."""
+        out, seen = [], set()
+        while node != NIL:
+            first, rest = self.objects(node, FIRST), self.objects(node, REST)
+            if len(first) != 1 or len(rest) != 1 or node in seen:
+                raise ListError(f"{node} is not a well-formed RDF list")
+            seen.add(node)
+            out.append(first[0])
+            node = rest[0]
+        return out
+
+    # -- classes (https://www.w3.org/TR/shacl/#dfn-shacl-instance) -------------------
+    def superclasses(self, cls) -> set:
+        """cls and everything it is an rdfs:subClassOf, transitively."""
+        return self._closure(cls, self._supers, self.objects, SUBCLASS)
+
+    def subclasses(self, cls) -> set:
+        """cls and everything that is an rdfs:subClassOf it, transitively."""
+        return self._closure(cls, self._subs, lambda n, p: self.subjects(p, n), SUBCLASS)
+
+    def _closure(self, start, memo: dict, step, predicate) -> set:
+        found = memo.get(start)
+        if found is None:
+            found, todo = {start}, [start]
+            while todo:
+                for n in step(todo.pop(), predicate):
+                    if n not in found:
+                        found.add(n)
+                        todo.append(n)
+            memo[start] = found
+        return found
+
+    def is_instance(self, node, cls) -> bool:
+        """Whether node is a SHACL instance of cls: rdf:type/rdfs:subClassOf* reaches it."""
+        return any(cls in self.superclasses(t) for t in self.objects(node, TYPE))
+
+    def instances(self, cls) -> list:
+        """The SHACL instances of cls."""
+        out: dict = {}
+        for c in self.subclasses(cls):
+            out.update(dict.fromkeys(self.subjects(TYPE, c)))
+        return list(out)

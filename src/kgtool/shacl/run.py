@@ -1,0 +1,108 @@
+"""One validation: the focus nodes of each shape, its constraints over them, and whether nodes conform to nested shapes."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from . import report
+from .graph import Graph
+from .report import Result
+from .shapes import Shape, Shapes
+from .vocab import SH
+
+
+class Run:
+    """Validates a data graph against the shapes of a shapes graph (https://www.w3.org/TR/shacl/#validation)."""
+
+    def __init__(self, data: Graph, shapes: Shapes, keep: set | None = None):
+        self.data = data
+        self.shapes = shapes
+        self.keep = keep  # only these focus nodes of the targets, when given
+        self._conforms: dict = {}  # (shape node, node) -> bool
+        self._active: set = set()  # (shape node, node) being judged: a recursive shape assumes it conforms
+        self._sparql = None
+        self._names = None
+
+    # -- the loop ----------------------------------------------------------------------
+    def results(self) -> list[Result]:
+        out: list[Result] = []
+        for shape in self.shapes.targeted():
+            if not shape.deactivated:
+                out += self.validate(shape, self.focus_nodes(shape))
+        return out
+
+    def focus_nodes(self, shape: Shape) -> list:
+        """The targets of a shape in the data graph (https://www.w3.org/TR/shacl/#targets), restricted to `keep`."""
+        g, sg, node = self.data, self.shapes.graph, shape.node
+        found: dict = dict.fromkeys(sg.objects(node, SH.targetNode))
+        classes = list(sg.objects(node, SH.targetClass))
+        if self.shapes.is_instance(node, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#Class")):
+            classes.append(node)  # an implicit class target
+        keep = self.keep
+        for cls in classes:
+            if keep is None:
+                found.update(dict.fromkeys(g.instances(cls)))
+            else:
+                found.update(dict.fromkeys(n for n in keep if g.is_instance(n, cls)))
+        for p in sg.objects(node, SH.targetSubjectsOf):
+            found.update(dict.fromkeys(s for s, _ in g.pairs(p)) if keep is None else dict.fromkeys(n for n in keep if g.objects(n, p)))
+        for p in sg.objects(node, SH.targetObjectsOf):
+            found.update(dict.fromkeys(o for _, o in g.pairs(p)) if keep is None else dict.fromkeys(n for n in keep if g.subjects(p, n)))
+        return list(found) if keep is None else [n for n in found if n in keep]
+
+    def validate(self, shape: Shape, nodes) -> list[Result]:
+        """The results of validating `nodes` as focus nodes of `shape`."""
+        if shape.deactivated or not nodes:
+            return []
+        focus = {f: shape.value_nodes(self.data, f) for f in nodes}
+        out: list[Result] = []
+        for constraint in shape.constraints:
+            out += constraint.evaluate(self, focus)
+        return out
+
+    def conforming(self, shape: Shape, nodes) -> set:
+        """The nodes that conform to `shape`: validating them against it gives no result, of any severity.
+
+        A node being judged against a shape it is already being judged against (a recursive shape)
+        is taken to conform there; SHACL leaves recursion undefined (https://www.w3.org/TR/shacl/#shapes-recursion).
+        """
+        key = shape.node
+        todo = [n for n in dict.fromkeys(nodes) if (key, n) not in self._conforms and (key, n) not in self._active]
+        if todo:
+            self._active.update((key, n) for n in todo)
+            try:
+                failed = {r.origin for r in self.validate(shape, todo)}
+            finally:
+                self._active.difference_update((key, n) for n in todo)
+            for n in todo:
+                self._conforms[(key, n)] = n not in failed
+        return {n for n in nodes if self._conforms.get((key, n), True)}
+
+    # -- services for components -------------------------------------------------------
+    @property
+    def sparql(self):
+        """The Oxigraph store SHACL-SPARQL queries run on, made on first use."""
+        if self._sparql is None:
+            from .components.sparql import Store
+
+            self._sparql = Store(self.data, self.shapes.graph)
+        return self._sparql
+
+    def data_name(self, term) -> str:
+        """A data graph term as default messages write it."""
+        return self._namer()(self.data, term)
+
+    def shape_name(self, term) -> str:
+        """A shapes graph term as default messages write it."""
+        return self._namer()(self.shapes.graph, term)
+
+    def _namer(self) -> report.Names:
+        if self._names is None:
+            self._names = report.Names()
+        return self._names
+
+
+def validate(data: list[ox.Triple], shapes: list[ox.Triple], keep: set | None = None):
+    """(conforms, the W3C report graph) of validating `data` against the shapes in `shapes`."""
+    run = Run(Graph(data), Shapes(shapes), keep)
+    return report.graph(run.results(), run)
