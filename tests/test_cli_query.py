@@ -458,3 +458,49 @@ def test_an_unknown_function_gives_no_value_and_a_note(kg):
     assert result.exit_code == 0
     assert result.stdout_bytes == b"y,z\r\n1,\r\n"
     assert result.stderr == "Note: the function <http://example.org/f> is unknown to kgtool: it gives no value\n"
+
+
+# --------------------------------------------------------------------------------------
+# FROM / FROM NAMED choose among the home's own named graphs
+# --------------------------------------------------------------------------------------
+GRAPHS_TRIG = """@prefix ex: <http://example.org/> .
+ex:a ex:p ex:b .
+GRAPH ex:g1 { ex:c ex:p ex:d . }
+GRAPH ex:g2 { ex:e ex:p ex:f . }
+"""
+
+
+@pytest.fixture
+def graphs_home(tiny_home):
+    (tiny_home / "data" / "graphs.trig").write_text(GRAPHS_TRIG, encoding="utf-8")
+    return tiny_home
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        # FROM: the default graph is that graph alone
+        ("SELECT ?s FROM <http://example.org/g1> WHERE { ?s ?p ?o }", [["http://example.org/c"]]),
+        # two FROMs merge; a BASE resolves them
+        ("BASE <http://example.org/> SELECT ?s FROM <g1> FROM <g2> WHERE { ?s ?p ?o } ORDER BY ?s", [["http://example.org/c"], ["http://example.org/e"]]),
+        # FROM NAMED alone: GRAPH sees only that graph and the default graph is empty (SPARQL 1.1 §13.2)
+        (
+            "PREFIX ex: <http://example.org/> SELECT ?g ?s FROM NAMED ex:g2 WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }",
+            [["http://example.org/g2", "http://example.org/e"]],
+        ),
+    ],
+)
+def test_from_chooses_among_the_homes_named_graphs(kg, graphs_home, query, expected):
+    result = kg("--home", str(graphs_home), "query", query, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)["results"]["bindings"]
+    assert [[b["value"] for b in row.values()] for row in rows] == expected
+
+
+def test_from_a_graph_the_home_does_not_have_is_refused(kg, graphs_home):
+    result = kg("--home", str(graphs_home), "query", "SELECT * FROM <http://example.org/g3> WHERE { ?s ?p ?o }")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: FROM <http://example.org/g3> is refused: it is not a named graph of the home, "
+        "and kgtool reads no other graph, file or URL (not even with --allow-remote)\n"
+    )

@@ -258,8 +258,10 @@ def test_regression_input_gives_the_expected_outcome(path):
                 allow_remote=fields.get("allow_remote") == "1",
                 named_graphs=fields.get("named_graphs") == "1",
             )
-        else:
-            sparql.inspect(payload.decode("utf-8"), allow_remote=fields.get("allow_remote") == "1")
+        else:  # the gate, then the dataset clauses, as in a home with no named graphs
+            query = payload.decode("utf-8")
+            sparql.inspect(query, allow_remote=fields.get("allow_remote") == "1")
+            sparql.dataset(query, None, {}, [])
     except KgError as e:
         outcome = e
     expected = fields["expect"]

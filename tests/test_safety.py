@@ -130,7 +130,7 @@ def test_query_refuses_service_wherever_it_is_nested_and_reaches_nothing(kg, tin
     assert listener.requests == []
 
 
-DATASET_REFUSED = "is refused: kgtool queries the home's graph and reads no other graph, file or URL (not even with --allow-remote)"
+DATASET_REFUSED = "is refused: it is not a named graph of the home, and kgtool reads no other graph, file or URL (not even with --allow-remote)"
 
 
 @pytest.mark.parametrize("clause", ["FROM", "FROM NAMED"])

@@ -333,12 +333,15 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
         chosen.write(result.triples if result.kind == "graph" else result, out.buffer, options)
         answer["boolean"] = result.boolean
 
+    graphs = loaded.named_graphs("graph")
+    # FROM / FROM NAMED may pick the home's named graphs (asserted triples only); else the graph.
+    default_graph, named_graphs = sparql.dataset(text, base_iri, loaded.prefixes, graphs) or (loaded.graphs("graph", inferred=reason), graphs)
     sparql.run(
         loaded.store,
         text,
         sink,
-        default_graph=loaded.graphs("graph", inferred=reason),
-        named_graphs=loaded.named_graphs("graph"),
+        default_graph=default_graph,
+        named_graphs=named_graphs,
         prefixes=loaded.prefixes,
         bindings=bindings,
         base_iri=base_iri,

@@ -206,13 +206,7 @@ def _judge(text: str, allow_remote: bool) -> Checked:
                 )
             if isinstance(endpoint, URIRef) and not re.match(r"(?i)https?://", str(endpoint)):
                 raise UnsafeError(f"SERVICE {silent}{_term(endpoint)} is refused: only http and https endpoints can be queried")
-        if node.name == "DatasetClause":
-            named = "named" in node
-            iri = node["named"] if named else node.get("default")
-            raise UnsafeError(
-                f"{'FROM NAMED' if named else 'FROM'} {_term(iri)} is refused: kgtool queries the home's graph "
-                "and reads no other graph, file or URL (not even with --allow-remote)"
-            )
+        # FROM and FROM NAMED pass here: they may name the home's own graphs (see `dataset`).
     return Checked(_KINDS[tree[-1].name], frozenset(_variables(tree)))
 
 
@@ -220,7 +214,8 @@ def inspect(text: str, allow_remote: bool = False, timeout: float | None = DEFAU
     """Check a query is a read-only, local query of a bounded size; return its kind and variables.
 
     Raises QueryError for bad SPARQL, an Update, or a query too large or too deeply nested;
-    UnsafeError for SERVICE (unless allow_remote), FROM, FROM NAMED or LOAD; QueryTimeout if
+    UnsafeError for SERVICE (unless allow_remote) or LOAD (FROM and FROM NAMED are judged by
+    `dataset`, which knows the home's graphs); QueryTimeout if
     checking takes longer than `timeout`. Decided on rdflib's parse tree, never on the text.
     """
     from . import rdfio
@@ -248,6 +243,49 @@ def inspect(text: str, allow_remote: bool = False, timeout: float | None = DEFAU
             sys.setrecursionlimit(limit)
 
     return _await(_start(work, "kgtool-query-check"), outcome, timeout, "could not be checked")["checked"]
+
+
+def dataset(text: str, base_iri: str | None, prefixes: dict[str, str], graphs: list) -> tuple[list, list] | None:
+    """The (default graphs, named graphs) a checked query's FROM and FROM NAMED choose, or None if it has neither.
+
+    A dataset clause may only name a named graph of the home (`graphs`): nothing else is read,
+    so any other IRI (a URL, a file) is refused with UnsafeError, even with --allow-remote.
+    IRIs resolve as the query's own BASE and PREFIX lines and `base_iri` say.
+    """
+    from urllib.parse import urljoin
+
+    from .querytext import tokens
+
+    code = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
+    known = {g.value: g for g in graphs if isinstance(g, ox.NamedNode)}
+    declared = dict(prefixes)
+    base = base_iri or ""
+    chosen: dict[str, list] = {"FROM": [], "FROM NAMED": []}
+
+    def resolve(t) -> str:
+        if t.kind == "iri":
+            return urljoin(base, t.text[1:-1]) if base else t.text[1:-1]
+        prefix, _, local = t.text.partition(":")
+        return declared.get(prefix, "") + re.sub(r"\\(.)", r"\1", local)
+
+    for n, t in enumerate(code):
+        if t.keyword == "BASE" and n + 1 < len(code):
+            base = resolve(code[n + 1])
+        elif t.keyword == "PREFIX" and n + 2 < len(code):
+            declared[code[n + 1].text[:-1]] = resolve(code[n + 2])
+        elif t.keyword == "FROM" and n + 1 < len(code):
+            named = code[n + 1].keyword == "NAMED"
+            clause = "FROM NAMED" if named else "FROM"
+            iri = resolve(code[n + 2 if named else n + 1])
+            if iri not in known:
+                raise UnsafeError(
+                    f"{clause} <{iri}> is refused: it is not a named graph of the home, and kgtool reads no other "
+                    "graph, file or URL (not even with --allow-remote)"
+                )
+            chosen[clause].append(known[iri])  # (FROM is a keyword of dataset clauses only)
+    if not chosen["FROM"] and not chosen["FROM NAMED"]:
+        return None
+    return chosen["FROM"], chosen["FROM NAMED"]
 
 
 def _term(term: Any) -> str:
