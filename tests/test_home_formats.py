@@ -460,3 +460,15 @@ def test_the_store_holds_the_same_blank_nodes_as_parsing_the_file_again(tmp_path
     again = rdfio.parse_file(home / "data" / "x.ttl")
     assert set(loaded.triples("data")) == set(again.triples)
     assert len(again.triples) == 4
+
+
+def test_an_owl_file_in_owl_xml_is_told_apart_from_rdf_xml(kg, tmp_path):
+    owl_xml = (
+        '<?xml version="1.0"?>\n<Ontology xmlns="http://www.w3.org/2002/07/owl#" ontologyIRI="http://example.org/o">\n'
+        '  <Declaration><Class IRI="http://example.org/State"/></Declaration>\n</Ontology>\n'
+    )
+    home = make_home(tmp_path / "h", {"ontology/o.owl": owl_xml, "data/x.nt": f"<{EX}a> <{EX}p> <{EX}b> .\n"})
+    result = query(kg, home, "ASK { ?s ?p ?o }")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ontology/o.owl:")
+    assert result.stderr.endswith(": this is OWL/XML, not RDF/XML (which kgtool reads from .rdf and .owl files); save the ontology as RDF/XML or Turtle\n")

@@ -248,6 +248,8 @@ def _check_nesting(data: bytes, display: str) -> None:
 
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+# The root element of an OWL/XML document (https://www.w3.org/TR/owl2-xml-serialization/), often named .owl.
+_OWL_XML = re.compile(rb'<(?:[\w.-]+:)?Ontology\b[^>]*\bxmlns(?::[\w.-]+)?=["\']http://www\.w3\.org/2002/07/owl#["\']')
 _TURTLE_FAMILY = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.N3}
 
 
@@ -520,6 +522,8 @@ def parse_bytes(
         message = _printable(_where(str(e)))
         if message == "No scheme found in an absolute IRI" and fmt.rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
             message = f"a relative IRI: {fmt.description} allows absolute IRIs only"
+        elif fmt.rdf_format == ox.RdfFormat.RDF_XML and _OWL_XML.search(data, 0, 4096):
+            message = "this is OWL/XML, not RDF/XML (which kgtool reads from .rdf and .owl files); save the ontology as RDF/XML or Turtle"
         raise InputError(message, path=display, line=e.lineno, column=e.offset) from None
     except MemoryError as e:
         m = _BUFFER_LIMIT.search(str(e))
