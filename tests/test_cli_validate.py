@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pyshacl
+import pytest
 import rdflib
 from rdflib import RDF, URIRef
 from rdflib.namespace import SH
@@ -223,3 +224,137 @@ def test_validate_judges_the_touched_nodes_as_validating_the_whole_home_would(kg
     found = sorted(key(r["focus_iri"], expand(r["path"]), r["constraint"].split(":")[1], r["severity"]) for r in scoped if r["focus_iri"])
     assert len(found) > 140  # every invalid shape fixture, and more
     assert found == expected
+
+
+# --------------------------------------------------------------------------------------
+# small homes: the SHACL spec's verdict, --fail-on, severities, targets beyond the files
+# --------------------------------------------------------------------------------------
+HEAD = "@prefix ex: <http://example.org/> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+
+
+def small_home(root: Path, shapes: str, data: str = "") -> Path:
+    """A home with an empty ontology, one shapes file and one data file."""
+    home = root / "home"
+    for part in ("ontology", "shapes", "data"):
+        (home / part).mkdir(parents=True)
+    (home / "shapes" / "shapes.ttl").write_text(HEAD + shapes, encoding="utf-8")
+    (home / "data" / "data.ttl").write_text(HEAD + data, encoding="utf-8")
+    return home
+
+
+def submit(root: Path, text: str) -> str:
+    path = root / "sub.ttl"
+    path.write_text(HEAD + text, encoding="utf-8")
+    return str(path)
+
+
+SEVERITIES = """
+ex:Named a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:severity sh:Info ; sh:message "no name" ] .
+ex:Dated a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:date ; sh:minCount 1 ; sh:severity sh:Warning ; sh:message "no date" ] .
+ex:Owned a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:owner ; sh:minCount 1 ; sh:severity ex:Critical ; sh:message "no owner" ] .
+"""
+
+
+@pytest.mark.parametrize("data, fail_on, code", [
+    ("ex:a a ex:Thing ; ex:date 1 ; ex:owner ex:o .", "violation", 0),  # an info only
+    ("ex:a a ex:Thing ; ex:date 1 ; ex:owner ex:o .", "warning", 0),
+    ("ex:a a ex:Thing ; ex:date 1 ; ex:owner ex:o .", "info", 1),
+    ("ex:a a ex:Thing ; ex:name 1 ; ex:owner ex:o .", "violation", 0),  # a warning only
+    ("ex:a a ex:Thing ; ex:name 1 ; ex:owner ex:o .", "warning", 1),
+    ("ex:a a ex:Thing ; ex:name 1 ; ex:date 1 .", "violation", 1),  # a custom severity ranks as a violation
+    ("ex:a a ex:Thing ; ex:name 1 ; ex:date 1 ; ex:owner ex:o .", "info", 0),  # no result
+])
+def test_validate_fail_on_sets_the_severity_that_exits_1(kg, tmp_path, data, fail_on, code):
+    home = small_home(tmp_path, SEVERITIES)
+    result = kg("--home", str(home), "validate", submit(tmp_path, data), "--fail-on", fail_on)
+    assert result.exit_code == code, result.output
+
+
+def test_validate_reports_a_custom_severity_as_itself(kg, tmp_path):
+    home = small_home(tmp_path, SEVERITIES)
+    sub = submit(tmp_path, "ex:a a ex:Thing .")
+    text = kg("--home", str(home), "validate", sub)
+    assert text.exit_code == 1
+    assert text.stdout.splitlines() == [
+        f"{sub}:4: ex:Critical: ex:a, path ex:owner: no owner",
+        f"{sub}:4: Warning: ex:a, path ex:date: no date",
+        f"{sub}:4: Info: ex:a, path ex:name: no name",
+        "does not conform: 0 violation(s), 1 warning(s), 1 info, 1 ex:Critical",
+    ]
+    doc = json.loads(kg("--home", str(home), "validate", sub, "--format", "json").stdout)
+    assert doc["counts"] == {"Violation": 0, "Warning": 1, "Info": 1, "ex:Critical": 1}
+    assert doc["conforms"] is False
+    report = rdflib.Graph().parse(data=kg("--home", str(home), "validate", sub, "--format", "turtle").stdout, format="turtle")
+    assert set(report.objects(None, SH.resultSeverity)) == {SH.Warning, SH.Info, URIRef("http://example.org/Critical")}
+
+
+def test_validate_turtle_says_conforms_false_when_the_only_results_are_infos(kg, tmp_path):
+    home = small_home(tmp_path, SEVERITIES)
+    result = kg("--home", str(home), "validate", submit(tmp_path, "ex:a a ex:Thing ; ex:date 1 ; ex:owner ex:o ."), "--format", "turtle")
+    assert result.exit_code == 0
+    report = rdflib.Graph().parse(data=result.stdout, format="turtle")
+    assert list(report.objects(None, SH.conforms)) == [rdflib.Literal(False)]
+    assert len(list(report.objects(None, SH.result))) == 1
+
+
+def test_validate_judges_a_literal_target_node_whatever_the_files_say(kg, tmp_path):
+    home = small_home(tmp_path, 'ex:S a sh:NodeShape ; sh:targetNode "12" ; sh:datatype xsd:integer .')
+    result = kg("--home", str(home), "validate", submit(tmp_path, "ex:a ex:p ex:b ."), "--format", "json")
+    assert result.exit_code == 1
+    [r] = json.loads(result.stdout)["results"]
+    assert (r["focus"], r["value"], r["constraint"]) == ('"12"', '"12"', "sh:DatatypeConstraintComponent")
+
+
+def test_validate_judges_the_literal_objects_of_the_submission(kg, tmp_path):
+    home = small_home(tmp_path, "ex:S a sh:NodeShape ; sh:targetObjectsOf ex:age ; sh:datatype xsd:integer .", 'ex:old ex:age "x" .')
+    result = kg("--home", str(home), "validate", submit(tmp_path, 'ex:a ex:age 5 , "five" .'), "--format", "json")
+    assert result.exit_code == 1
+    # the submission's own "five"; the home's "x" is not something it touches
+    assert [(r["focus"], r["value"]) for r in json.loads(result.stdout)["results"]] == [('"five"', '"five"')]
+
+
+def test_validate_a_home_data_file_judges_its_triples_once(kg, tmp_path):
+    # Three blank nodes, each breaking one constraint: validating the file that is already the
+    # home's data must give three results, not six (a second copy of each blank node).
+    home = small_home(
+        tmp_path,
+        "ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:n ; sh:property [ sh:path ex:n ; sh:maxInclusive 3 ] .",
+        '[ ex:n 4 ] . [ ex:n 5 ] . [ ex:n "6.50"^^xsd:decimal ] . ex:x ex:n 1 .',
+    )
+    result = kg("--home", str(home), "validate", str(home / "data" / "data.ttl"), "--format", "json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["counts"]["Violation"] == 3
+    assert sorted(r["value"] for r in doc["results"]) == ['"4"^^xsd:integer', '"5"^^xsd:integer', '"6.50"^^xsd:decimal']  # as written
+
+
+def test_validate_ill_formed_sparql_prefixes_is_one_line_exit_2(kg, tmp_path):
+    home = small_home(
+        tmp_path,
+        'ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:prefixes ex:P ; sh:select "SELECT $this WHERE { $this ex:p ?v }" ] .\n'
+        'ex:P sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] , [ sh:prefix "ex" ; sh:namespace "http://other.org/"^^xsd:anyURI ] .',
+    )
+    result = kg("--home", str(home), "validate", submit(tmp_path, "ex:a ex:p 1 ."))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and "declared twice" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_validate_bad_sparql_in_a_shape_is_one_line_exit_2(kg, tmp_path):
+    home = small_home(tmp_path, 'ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:select "SELECT $this WHERE { $this ex:p }" ] .')
+    result = kg("--home", str(home), "validate", submit(tmp_path, "ex:a ex:p 1 ."))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: shape <http://example.org/S>, sh:select of ") and "bad SPARQL" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_validate_sparql_pre_binding_reaches_bind_and_subqueries(kg, tmp_path):
+    home = small_home(tmp_path, '''
+        ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:sparql [ sh:select """
+            SELECT $this ?value WHERE {
+                BIND ($this AS ?me)
+                { SELECT $this (COUNT(?o) AS ?value) WHERE { $this <http://example.org/p> ?o } GROUP BY $this }
+                FILTER (?me = $this && ?value > 1)
+            }""" ] .''')
+    result = kg("--home", str(home), "validate", submit(tmp_path, "ex:a ex:p 1 , 2 . ex:b ex:p 1 . _:c ex:p 1 , 2 , 3 ."), "--format", "json")
+    assert result.exit_code == 1
+    assert sorted((r["focus"][:2] if r["focus"].startswith("_:") else r["focus"], r["value"]) for r in json.loads(result.stdout)["results"]) == [("_:", '"3"^^xsd:integer'), ("ex:a", '"2"^^xsd:integer')]

@@ -22,13 +22,25 @@ class Graph:
     """Triples looked up by (subject, predicate) and (predicate, object); each triple once."""
 
     def __init__(self, triples: Iterable[ox.Triple]):
-        self.out: dict = {}  # subject -> {predicate -> [object, ...]}
-        self.inc: dict = {}  # object -> {predicate -> [subject, ...]}
-        self.size = 0
-        for t in dict.fromkeys(triples):
-            self.out.setdefault(t.subject, {}).setdefault(t.predicate, []).append(t.object)
-            self.inc.setdefault(t.object, {}).setdefault(t.predicate, []).append(t.subject)
-            self.size += 1
+        out: dict = {}  # subject -> {predicate -> [object, ...]}
+        inc: dict = {}  # object -> {predicate -> [subject, ...]}
+        unique = dict.fromkeys(triples)
+        for s, p, o in unique:  # (written out: this loop is most of the cost of a large graph)
+            props = out.get(s)
+            if props is None:
+                out[s] = {p: [o]}
+            elif p in props:
+                props[p].append(o)
+            else:
+                props[p] = [o]
+            props = inc.get(o)
+            if props is None:
+                inc[o] = {p: [s]}
+            elif p in props:
+                props[p].append(s)
+            else:
+                props[p] = [s]
+        self.out, self.inc, self.size = out, inc, len(unique)
         self._by_predicate: dict | None = None
         self._supers: dict = {}
         self._subs: dict = {}

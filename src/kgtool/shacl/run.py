@@ -8,7 +8,7 @@ from . import report
 from .graph import Graph
 from .report import Result
 from .shapes import Shape, Shapes
-from .vocab import SH
+from .vocab import RDFS, SH
 
 
 class Run:
@@ -36,19 +36,15 @@ class Run:
         g, sg, node = self.data, self.shapes.graph, shape.node
         found: dict = dict.fromkeys(sg.objects(node, SH.targetNode))
         classes = list(sg.objects(node, SH.targetClass))
-        if self.shapes.is_instance(node, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#Class")):
+        if self.shapes.is_instance(node, RDFS.Class):
             classes.append(node)  # an implicit class target
-        keep = self.keep
         for cls in classes:
-            if keep is None:
-                found.update(dict.fromkeys(g.instances(cls)))
-            else:
-                found.update(dict.fromkeys(n for n in keep if g.is_instance(n, cls)))
+            found.update(dict.fromkeys(g.instances(cls)))
         for p in sg.objects(node, SH.targetSubjectsOf):
-            found.update(dict.fromkeys(s for s, _ in g.pairs(p)) if keep is None else dict.fromkeys(n for n in keep if g.objects(n, p)))
+            found.update(dict.fromkeys(s for s, _ in g.pairs(p)))
         for p in sg.objects(node, SH.targetObjectsOf):
-            found.update(dict.fromkeys(o for _, o in g.pairs(p)) if keep is None else dict.fromkeys(n for n in keep if g.subjects(p, n)))
-        return list(found) if keep is None else [n for n in found if n in keep]
+            found.update(dict.fromkeys(o for _, o in g.pairs(p)))
+        return list(found) if self.keep is None else [n for n in found if n in self.keep]
 
     def validate(self, shape: Shape, nodes) -> list[Result]:
         """The results of validating `nodes` as focus nodes of `shape`."""
