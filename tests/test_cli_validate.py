@@ -122,6 +122,7 @@ def test_validate_json_report_has_the_documented_keys_and_values(kg):
     assert json.loads(result.stdout) == {
         "format": 1,
         "conforms": False,
+        "sh_conforms": False,
         "counts": {"Violation": 1, "Warning": 0, "Info": 0},
         "triples": 7,
         "results": [
@@ -283,7 +284,7 @@ def test_validate_reports_a_custom_severity_as_itself(kg, tmp_path):
     ]
     doc = json.loads(kg("--home", str(home), "validate", sub, "--format", "json").stdout)
     assert doc["counts"] == {"Violation": 0, "Warning": 1, "Info": 1, "ex:Critical": 1}
-    assert doc["conforms"] is False
+    assert (doc["conforms"], doc["sh_conforms"]) == (False, False)  # a custom severity counts as a violation
     report = rdflib.Graph().parse(data=kg("--home", str(home), "validate", sub, "--format", "turtle").stdout, format="turtle")
     assert set(report.objects(None, SH.resultSeverity)) == {SH.Warning, SH.Info, URIRef("http://example.org/Critical")}
 
@@ -295,6 +296,8 @@ def test_validate_turtle_says_conforms_false_when_the_only_results_are_infos(kg,
     report = rdflib.Graph().parse(data=result.stdout, format="turtle")
     assert list(report.objects(None, SH.conforms)) == [rdflib.Literal(False)]
     assert len(list(report.objects(None, SH.result))) == 1
+    doc = json.loads(kg("--home", str(home), "validate", str(tmp_path / "sub.ttl"), "--format", "json").stdout)
+    assert (doc["conforms"], doc["sh_conforms"]) == (True, False)  # JSON "conforms" keeps its meaning: no violation
 
 
 def test_validate_judges_a_literal_target_node_whatever_the_files_say(kg, tmp_path):

@@ -116,7 +116,8 @@ class Report:
         return json.dumps(
             {
                 "format": REPORT_FORMAT,
-                "conforms": self.conforms,
+                "conforms": not self.fails("violation"),  # its meaning since format 1: no violation
+                "sh_conforms": self.conforms,
                 "counts": self.counts(),
                 "triples": self.triples,
                 "results": [r.as_dict() for r in self.results],
