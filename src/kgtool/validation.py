@@ -20,12 +20,11 @@ import pyoxigraph as ox
 
 from . import formats, rdfio, shacl
 from .shacl.graph import Graph
+from .shacl.vocab import WELL_KNOWN
 from .errors import KgError
 from .home import Home
 
 SH = "http://www.w3.org/ns/shacl#"
-WELL_KNOWN_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-                       "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#", "sh": SH}
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -331,7 +330,7 @@ def _shape_reads_backwards(shapes: Graph) -> set[str]:
     A triple (x p focus) is part of the focus node's neighbourhood when p is one of these.
     """
     found = {p.value for _, p in shapes.pairs(ox.NamedNode(SH + "inversePath")) if isinstance(p, ox.NamedNode)}
-    declared = dict(WELL_KNOWN_PREFIXES)
+    declared = dict(WELL_KNOWN)
     for declaration in (d for _, d in shapes.pairs(ox.NamedNode(SH + "declare"))):
         for prefix in shapes.objects(declaration, ox.NamedNode(SH + "prefix")):
             for ns in shapes.objects(declaration, ox.NamedNode(SH + "namespace")):

@@ -9,10 +9,10 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from .. import rdfio
+from ..rdfio import to_rdflib_term as rdf_term
 from . import paths
 from .graph import Graph
-from .vocab import FIRST, SH_NS
+from .vocab import FIRST, SH_NS, XSD_STRING
 
 _UNSET: Any = object()
 _TEMPLATE = re.compile(r"\{[?$]([A-Za-z_][\w]*)\}")
@@ -59,20 +59,12 @@ class Names:
         self.manager = rdflib.Graph().namespace_manager
         self.manager.bind("sh", SH_NS, override=False, replace=False)
 
-    def __call__(self, g: Graph, term, depth: int = 0) -> str:
+    def __call__(self, g: Graph | None, term, depth: int = 0) -> str:
+        """A term of graph g (blank nodes are written with what g says of them)."""
         if isinstance(term, ox.NamedNode):
             return rdflib.URIRef(term.value).n3(namespace_manager=self.manager)
         if isinstance(term, ox.Literal):
-            lit = rdfio.to_rdflib_term(term)
-            value = lit.value
-            text = f'"{term.value}"'
-            if value is not None and str(value).split(" object at 0x")[0] != term.value:
-                text += f" = {str(value).split(' object at 0x')[0]}"
-            if term.language:
-                text += f", lang={term.language}"
-            elif lit.datatype is not None:
-                text += f", datatype={self(g, ox.NamedNode(str(lit.datatype)))}"
-            return f"Literal({text})"
+            return self.literal(term)
         if depth >= 12:
             return "<http://recursion.too.deep>"
         properties = g.properties(term)
@@ -83,22 +75,30 @@ class Names:
                 return "( " + " ".join(self(g, m, depth + 1) for m in g.items(term)) + " )"
             except ValueError:
                 pass
-        parts = {}
-        for p, objects in properties.items():
-            texts = sorted(self(g, o, depth + 1) for o in objects)
-            parts[self(g, p)] = ", ".join(texts)
+        parts = {self(g, p): ", ".join(sorted(self(g, o, depth + 1) for o in objects)) for p, objects in properties.items()}
         return "[ " + " ; ".join(f"{p} {o}" for p, o in sorted(parts.items())) + " ]"
+
+    def literal(self, term: ox.Literal) -> str:
+        """Literal("lexical form" = value, lang=… or datatype=…), the value shown when it reads otherwise."""
+        value = rdf_term(term).value
+        shown = None if value is None else str(value).split(" object at 0x")[0]
+        text = f'"{term.value}"' + (f" = {shown}" if shown not in (None, term.value) else "")
+        if term.language:
+            text += f", lang={term.language}"
+        elif term.datatype != XSD_STRING:
+            text += f", datatype={self(None, term.datatype)}"
+        return f"Literal({text})"
 
 
 def messages(result: Result, run) -> list[ox.Literal]:
-    """sh:resultMessage values: the SPARQL constraint's and the shape's sh:message (templates filled), else the component's default."""
-    templates = list(result.messages or [])
-    templates += [m for m in result.shape.messages if m not in templates]
+    """sh:resultMessage values: the SPARQL constraint's (or validator's) and the shape's sh:message, templates filled; else the default one."""
+    own = list(result.messages or [])
+    templates = own + [m for m in result.shape.messages if m not in own]
     if not templates:
         text = result.component.message(run, result)
         return [ox.Literal(text)] if text else []
     path = result.path.iri if isinstance(result.path, paths.Path) else result.path
-    bindings = {"this": result.focus, "value": result.value, "path": path, **result.bindings}
+    bindings = {**result.component.args, "this": result.focus, "value": result.value, "path": path, **result.bindings}
     return [ox.Literal(fill(m.value, bindings), language=m.language) if m.language else ox.Literal(fill(m.value, bindings), datatype=m.datatype) for m in templates]
 
 
@@ -119,28 +119,28 @@ def graph(results: list[Result], run) -> tuple[bool, rdflib.Graph]:
             copied.add((id(g), term))
             for p, objects in g.properties(term).items():
                 for o in objects:
-                    out.add((rdfio.to_rdflib_term(term), rdfio.to_rdflib_term(p), copy(g, o)))
-        return rdfio.to_rdflib_term(term)
+                    out.add((rdf_term(term), rdf_term(p), copy(g, o)))
+        return rdf_term(term)
 
     for r in results:
         node = rdflib.BNode()
         out.add((report, sh.result, node))
         out.add((node, rdflib.RDF.type, sh.ValidationResult))
         out.add((node, sh.focusNode, copy(run.data, r.focus)))
-        out.add((node, sh.resultSeverity, rdfio.to_rdflib_term(r.shape.severity)))
+        out.add((node, sh.resultSeverity, rdf_term(r.shape.severity)))
         out.add((node, sh.sourceShape, copy(run.shapes.graph, r.shape.node)))
-        out.add((node, sh.sourceConstraintComponent, rdfio.to_rdflib_term(r.component.iri)))
+        out.add((node, sh.sourceConstraintComponent, rdf_term(r.component.iri)))
         if r.value is not None:
             out.add((node, sh.value, copy(run.data, r.value)))
         if isinstance(r.path, paths.Path):
             head, triples = paths.triples(r.path)
             for t in triples:
-                out.add((rdfio.to_rdflib_term(t.subject), rdfio.to_rdflib_term(t.predicate), rdfio.to_rdflib_term(t.object)))
-            out.add((node, sh.resultPath, rdfio.to_rdflib_term(head)))
+                out.add((rdf_term(t.subject), rdf_term(t.predicate), rdf_term(t.object)))
+            out.add((node, sh.resultPath, rdf_term(head)))
         elif r.path is not None:
             out.add((node, sh.resultPath, copy(run.data, r.path)))
         if r.constraint is not None:
             out.add((node, sh.sourceConstraint, copy(run.shapes.graph, r.constraint)))
         for m in messages(r, run):
-            out.add((node, sh.resultMessage, rdfio.to_rdflib_term(m)))
+            out.add((node, sh.resultMessage, rdf_term(m)))
     return conforms, out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from . import report
+from .components.sparql import Store
 from .graph import Graph
 from .report import Result
 from .shapes import Shape, Shapes
@@ -79,8 +80,6 @@ class Run:
     def sparql(self):
         """The Oxigraph store SHACL-SPARQL queries run on, made on first use."""
         if self._sparql is None:
-            from .components.sparql import Store
-
             self._sparql = Store(self.data, self.shapes.graph)
         return self._sparql
 

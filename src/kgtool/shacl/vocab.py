@@ -37,3 +37,5 @@ VIOLATION, WARNING, INFO = SH.Violation, SH.Warning, SH.Info
 LANG_STRING = RDF.langString
 XSD_STRING = XSD.string
 TRUE = ox.Literal("true", datatype=XSD.boolean)
+# Prefixes a SPARQL query of the shapes may use without declaring them (as in pySHACL).
+WELL_KNOWN = {"rdf": RDF_NS, "rdfs": RDFS_NS, "owl": OWL_NS, "xsd": XSD_NS, "sh": SH_NS}

@@ -7,7 +7,7 @@ for which pairs can be compared at all (numbers with numbers, strings with strin
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox

@@ -1,8 +1,8 @@
 """The constraint components (https://www.w3.org/TR/shacl/#core-components), one class each, and the registry of their parameters.
 
 A component declares its parameters; the registry gives a shape one constraint per combination of
-their values (https://www.w3.org/TR/shacl/#constraints). Adding a component is one class here and
-one line in BUILT_IN; adding a parameter is one entry in its class.
+their values (https://www.w3.org/TR/shacl/#constraints). Adding a component is one class (in the module
+of its section of the spec) and one line in BUILT_IN; adding a parameter is one entry in its class.
 """
 
 from __future__ import annotations

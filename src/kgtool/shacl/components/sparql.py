@@ -6,13 +6,11 @@ import pyoxigraph as ox
 
 from .. import ShapeError, paths, prebind
 from ..graph import Graph
-from ..vocab import OWL, RDF, RDFS, SH, SH_NS, TRUE, XSD
+from ..vocab import RDF, SH, TRUE, WELL_KNOWN, XSD
 from . import Component, local_name
 
 SHAPES_GRAPH = ox.NamedNode("urn:kgtool:shacl:shapes")  # $shapesGraph: the shapes, as a named graph of the store
 BINDINGS = ox.NamedNode(prebind.BINDINGS)
-# Prefixes every query may use without declaring them (pySHACL lets queries use them too).
-WELL_KNOWN = {"rdf": RDF.base, "rdfs": RDFS.base, "owl": OWL.base, "xsd": XSD.base, "sh": SH_NS}
 
 
 class Store:
@@ -162,7 +160,10 @@ class _Declared(Component):
         passed = {index for index, _ in self.query.solutions(run, rows)}
         for index, row in enumerate(rows):
             if index not in passed:
-                yield self.result(row["this"], row["value"], bindings=dict(self.args), messages=self.messages)
+                yield self.result(row["this"], row["value"], messages=self.messages)
+
+    def message(self, run, result):
+        return f"Value does not satisfy the constraint component {run.shape_name(self.node)}"
 
 
 def declared(shapes) -> list[type[Component]]:
@@ -178,6 +179,6 @@ def declared(shapes) -> list[type[Component]]:
             is_optional = TRUE in g.objects(parameter, SH.optional)
             (optional if is_optional else mandatory).append(path)
         if mandatory:
-            out.append(type(f"Declared_{local_name(node) if isinstance(node, ox.NamedNode) else 'component'}", (_Declared,),
-                            {"node": node, "name": str(node), "parameters": tuple(mandatory), "optional": tuple(optional)}))
+            name = local_name(node) if isinstance(node, ox.NamedNode) else "Component"
+            out.append(type(name, (_Declared,), {"node": node, "parameters": tuple(mandatory), "optional": tuple(optional)}))
     return out
