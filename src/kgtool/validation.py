@@ -8,6 +8,7 @@ The SHACL engine is the `shacl` package; this module chooses what it judges and 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from collections.abc import Iterable
@@ -94,6 +95,7 @@ class Report:
     triples: int = 0  # triples in the submitted files
     focus_nodes: int = 0  # resources judged: the submission's and those it touches (not counting literals and classes)
     checked_triples: int = 0  # triples of the data graph validated
+    prefixes: dict[str, str] = field(default_factory=dict)  # to write IRIs as prefixed names
 
     def counts(self) -> dict[str, int]:
         """Results per severity: Violation, Warning and Info always, then any custom severity."""
@@ -127,7 +129,14 @@ class Report:
         )
 
     def to_turtle(self) -> str:
-        return self.report_graph.serialize(format="turtle")
+        """The W3C report in Turtle, by kgtool's Turtle writer (rdflib's would write "1"^^xsd:boolean as 1)."""
+        triples = [ox.Triple(*map(rdfio.to_ox_term, t)) for t in self.report_graph]
+        names = {t.value for triple in triples for t in triple if isinstance(t, ox.NamedNode)}
+        names |= {t.datatype.value for triple in triples for t in triple if isinstance(t, ox.Literal)}
+        used = {p: ns for p, ns in self.prefixes.items() if any(n.startswith(ns) for n in names)}
+        out = io.BytesIO()
+        formats.get("turtle", "graph").write(triples, out, formats.WriteOptions(prefixes=used))
+        return out.getvalue().decode("utf-8")
 
 
 def rank(severity: str) -> int:
@@ -609,7 +618,7 @@ def validate_submission(loaded, submission: Submission) -> Report:
     prefixes = dict(submission.prefixes)
     prefixes.update(loaded.prefixes)
     if not submission.triples:
-        return Report(conforms=True, notes=list(submission.notes), report_graph=_kept_report(_empty_report(), prefixes)[0])
+        return Report(conforms=True, notes=list(submission.notes), report_graph=_kept_report(_empty_report(), prefixes)[0], prefixes=prefixes)
     shape_triples = shape_graph(loaded)
     shapes = Graph(shape_triples)
     named = {n for _, n in shapes.pairs(ox.NamedNode(SH + "targetNode"))}
@@ -627,6 +636,7 @@ def validate_submission(loaded, submission: Submission) -> Report:
         triples=len(set(submission.triples)),
         focus_nodes=len(focus - _values_only(submission.triples)),
         checked_triples=len(data),
+        prefixes={**prefixes, "sh": SH},
     )
 
 
@@ -676,4 +686,4 @@ def validate_home(home: Home, loaded=None) -> Report:
     _conforms, full = shacl.validate(data, shape_graph(loaded))
     report_graph, nodes = _kept_report(full, loaded.prefixes)
     results = read_results(report_graph, loaded.prefixes, nodes)
-    return Report(conforms=not results, results=results, report_graph=report_graph, checked_triples=len(data))
+    return Report(conforms=not results, results=results, report_graph=report_graph, checked_triples=len(data), prefixes={**loaded.prefixes, "sh": SH})

@@ -9,7 +9,6 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from ..rdfio import to_rdflib_term as rdf_term
 from . import paths
 from .graph import Graph
 from .vocab import FIRST, SH_NS, XSD_STRING
@@ -37,6 +36,18 @@ class Result:
             self.path = self.shape.path
         if self.origin is None:
             self.origin = self.focus
+
+
+def rdf_term(term):
+    """A pyoxigraph term as the rdflib term, a literal kept as written (rdflib would write "01"^^xsd:integer as "1")."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language, normalize=False)
+    datatype = None if term.datatype == XSD_STRING else rdflib.URIRef(term.datatype.value)
+    return rdflib.Literal(term.value, datatype=datatype, normalize=False)
 
 
 def fill(template: str, bindings: dict) -> str:
@@ -114,12 +125,16 @@ def graph(results: list[Result], run) -> tuple[bool, rdflib.Graph]:
     copied: set = set()
 
     def copy(g: Graph, term):
-        """The term, and the description of a blank node (followed to its end) copied from g."""
-        if isinstance(term, ox.BlankNode) and (id(g), term) not in copied:
-            copied.add((id(g), term))
-            for p, objects in g.properties(term).items():
-                for o in objects:
-                    out.add((rdf_term(term), rdf_term(p), copy(g, o)))
+        """The term; for a blank node, its description in g is copied too (followed to its end)."""
+        todo = [term]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, ox.BlankNode) and (id(g), node) not in copied:
+                copied.add((id(g), node))
+                for p, objects in g.properties(node).items():
+                    for o in objects:
+                        out.add((rdf_term(node), rdf_term(p), rdf_term(o)))
+                        todo.append(o)
         return rdf_term(term)
 
     for r in results:

@@ -20,7 +20,7 @@ class Run:
         self.shapes = shapes
         self.keep = keep  # only these focus nodes of the targets, when given
         self._conforms: dict = {}  # (shape node, node) -> bool
-        self._active: set = set()  # (shape node, node) being judged: a recursive shape assumes it conforms
+        self._active: set = set()  # (shape node, node) being validated
         self._sparql = None
         self._names = None
 
@@ -48,29 +48,32 @@ class Run:
         return list(found) if self.keep is None else [n for n in found if n in self.keep]
 
     def validate(self, shape: Shape, nodes) -> list[Result]:
-        """The results of validating `nodes` as focus nodes of `shape`."""
+        """The results of validating `nodes` as focus nodes of `shape`.
+
+        A node already being validated against the shape (the shapes are recursive: sh:node or
+        sh:property lead back to it) gives no result there; SHACL leaves recursion undefined
+        (https://www.w3.org/TR/shacl/#shapes-recursion), and this is how pySHACL ends it too.
+        """
+        key = shape.node
+        nodes = [n for n in nodes if (key, n) not in self._active]
         if shape.deactivated or not nodes:
             return []
-        focus = {f: shape.value_nodes(self.data, f) for f in nodes}
-        out: list[Result] = []
-        for constraint in shape.constraints:
-            out += constraint.evaluate(self, focus)
+        self._active.update((key, n) for n in nodes)
+        try:
+            focus = {f: shape.value_nodes(self.data, f) for f in nodes}
+            out: list[Result] = []
+            for constraint in shape.constraints:
+                out += constraint.evaluate(self, focus)
+        finally:
+            self._active.difference_update((key, n) for n in nodes)
         return out
 
     def conforming(self, shape: Shape, nodes) -> set:
-        """The nodes that conform to `shape`: validating them against it gives no result, of any severity.
-
-        A node being judged against a shape it is already being judged against (a recursive shape)
-        is taken to conform there; SHACL leaves recursion undefined (https://www.w3.org/TR/shacl/#shapes-recursion).
-        """
+        """The nodes that conform to `shape`: validating them against it gives no result, of any severity."""
         key = shape.node
         todo = [n for n in dict.fromkeys(nodes) if (key, n) not in self._conforms and (key, n) not in self._active]
         if todo:
-            self._active.update((key, n) for n in todo)
-            try:
-                failed = {r.origin for r in self.validate(shape, todo)}
-            finally:
-                self._active.difference_update((key, n) for n in todo)
+            failed = {r.origin for r in self.validate(shape, todo)}
             for n in todo:
                 self._conforms[(key, n)] = n not in failed
         return {n for n in nodes if self._conforms.get((key, n), True)}
