@@ -545,7 +545,8 @@ def stats(ctx: Ctx, fmt, no_check):
     click.echo(f"shapes: {sh.get('NodeShape', 0)} node shapes, {sh.get('PropertyShape', 0)} property shapes")
     if "conforms" in s:
         v = s["validation"]
-        click.echo(f"conforms: {'yes' if s['conforms'] else 'no'} ({v['Violation']} violations, {v['Warning']} warnings, {v['Info']} info)")
+        custom = "".join(f", {n} {severity}" for severity, n in v.items() if severity not in ("Violation", "Warning", "Info"))
+        click.echo(f"conforms: {'yes' if s['conforms'] else 'no'} ({v['Violation']} violations, {v['Warning']} warnings, {v['Info']} info{custom})")
     click.echo("instances per class (with entailments):")
     for c, n in s["classes"][:25]:
         click.echo(f"  {n:6d}  {formats.shorten(c, p)}")
