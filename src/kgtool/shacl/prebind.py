@@ -16,10 +16,14 @@ refused with a ShapeError, as the W3C tests expect.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+import pyoxigraph as ox
 
 from .. import querytext
 from . import ShapeError
+from .vocab import WELL_KNOWN
 
 BINDINGS = "urn:kgtool:shacl:bindings"  # the named graph of the rows
 VARIABLE = "urn:kgtool:shacl:var:"  # ?row <VARIABLE + name> value
@@ -55,12 +59,40 @@ class _Group:
     binds: set | None = None  # for a subquery's body: the pre-bound variables it binds
 
 
-def prepare(text: str, prebound: list[str], where: str, path: str | None = None, ask: bool = False) -> Prepared:
+def head(prefixes: dict[str, str]) -> str:
+    """PREFIX lines for the declarations of sh:prefixes."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
+
+
+def check_syntax(text: str, prefixes: dict[str, str], where: str) -> None:
+    """ShapeError, in one line with the query's own line and column, if the query does not parse."""
+    try:
+        ox.Store().query(head(prefixes) + text, prefixes=WELL_KNOWN)
+    except SyntaxError as e:
+        m = re.match(r"error at (\d+):(\d+): (.*)", str(e), re.S)
+        if m is None:
+            raise ShapeError(f"{where}: bad SPARQL: {' '.join(str(e).split())[:200]}") from None
+        line, column = int(m.group(1)) - len(prefixes), int(m.group(2))
+        known = set(prefixes) | set(WELL_KNOWN) | {t.text[:-1] for t in querytext.tokens(text) if t.kind == "pname" and t.text.endswith(":")}
+        lines = text.splitlines()
+        names = querytext.tokens(lines[line - 1]) if 0 < line <= len(lines) else []
+        missing = [t.text.partition(":")[0] for t in names if t.kind == "pname" and not t.text.startswith("_:") and t.text.partition(":")[0] not in known]
+        if missing:
+            problem = f"the prefix '{missing[0]}:' is not declared; declare it with sh:prefixes (https://www.w3.org/TR/shacl/#sparql-prefixes)"
+        else:
+            problem = " ".join(m.group(3).split())
+            problem = problem if len(problem) < 120 else problem[:120] + "…"
+        raise ShapeError(f"{where}: bad SPARQL at line {line}, column {column}: {problem}") from None
+
+
+def prepare(text: str, prebound: list[str], where: str, prefixes: dict[str, str], path: str | None = None, ask: bool = False) -> Prepared:
     """Rewrite a sh:select or sh:ask query so that `prebound` variables hold the row's values; ShapeError if the spec forbids it.
 
-    `path` is the SPARQL path substituted for $PATH (https://www.w3.org/TR/shacl/#sparql-constraints-path).
-    `where` names the query in error messages.
+    `prefixes` are the declarations of its sh:prefixes; `path` is the SPARQL path substituted
+    for $PATH (https://www.w3.org/TR/shacl/#sparql-constraints-path); `where` names the query
+    in error messages.
     """
+    check_syntax(text, prefixes, where)
     toks = querytext.tokens(text)
     code = [i for i, t in enumerate(toks) if t.kind not in ("ws", "comment")]
     names = set(prebound)
@@ -167,4 +199,4 @@ def prepare(text: str, prebound: list[str], where: str, path: str | None = None,
     if ask and not batched:
         replace[code[next(n for n, i in enumerate(code) if toks[i].keyword == "ASK")]] = "SELECT (1 AS ?kgtoolAsk)"
     out = "".join(replace.get(i, t.text) + after.get(i, "") for i, t in enumerate(toks))
-    return Prepared(out, batched, ask)
+    return Prepared(head(prefixes) + out, batched, ask)

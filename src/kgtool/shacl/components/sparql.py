@@ -23,9 +23,8 @@ class Store:
         self.data = data
         self._originals: dict | None = None
 
-    def solutions(self, query: prebind.Prepared, rows: list[dict], prefixes: dict[str, str], where: str) -> list[tuple[int, dict]]:
+    def solutions(self, query: prebind.Prepared, rows: list[dict], where: str) -> list[tuple[int, dict]]:
         """(row index, solution) for each solution of the query with each row's values pre-bound."""
-        head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
         batches = [list(enumerate(rows))] if query.batched else [[(i, row)] for i, row in enumerate(rows)]
         out: list[tuple[int, dict]] = []
         for batch in batches:
@@ -35,9 +34,9 @@ class Store:
                 for i, row in batch for name, term in row.items() if term is not None
             )
             try:
-                found = self.store.query(head + query.text, prefixes=WELL_KNOWN)
-            except SyntaxError as e:
-                raise ShapeError(f"{where}: bad SPARQL: {' '.join(str(e).split())}") from None
+                found = self.store.query(query.text, prefixes=WELL_KNOWN)
+            except SyntaxError as e:  # the user's query parsed (prebind.check_syntax): kgtool's rewrite broke it
+                raise ShapeError(f"{where}: kgtool could not pre-bind this query ({' '.join(str(e).split())[:200]})") from None
             names = [v.value for v in found.variables]
             for solution in found:
                 values = {n: self.original(solution[n]) for n in names if solution[n] is not None}
@@ -63,22 +62,20 @@ class Store:
 
 
 class _Query:
-    """A sh:select or sh:ask query of a shape, prepared once."""
+    """A sh:select or sh:ask query of a shape (a SPARQL constraint's or a validator's), prepared once."""
 
-    def __init__(self, component: Component, node, prebound: list[str], ask: bool = False):
+    def __init__(self, component: Component, node, prebound: list[str], role: str, ask: bool = False):
         g, shape = component.shapes.graph, component.shape
-        where = f"shape {shape.node}, {'sh:ask' if ask else 'sh:select'} of {node}"
+        kind = "sh:ask" if ask else "sh:select"
+        self.where = f"shape {shape.node}: the {kind} of " + (str(node) if isinstance(node, ox.NamedNode) else f"its {role}")
         texts = g.objects(node, SH.ask if ask else SH.select)
         if len(texts) != 1 or not isinstance(texts[0], ox.Literal):
-            raise ShapeError(f"{where}: needs exactly one {'sh:ask' if ask else 'sh:select'} string")
+            raise ShapeError(f"{self.where}: needs exactly one {kind} string")
         path = paths.sparql(shape.path) if shape.path is not None else None
-        self.where = where
-        self.prebound = prebound
-        self.prefixes = component.shapes.prefixes(node)
-        self.prepared = prebind.prepare(texts[0].value, prebound, where, path, ask)
+        self.prepared = prebind.prepare(texts[0].value, prebound, self.where, component.shapes.prefixes(node), path, ask)
 
     def solutions(self, run, rows: list[dict]) -> list[tuple[int, dict]]:
-        return run.sparql.solutions(self.prepared, rows, self.prefixes, self.where)
+        return run.sparql.solutions(self.prepared, rows, self.where)
 
 
 def _select_results(component: Component, run, query: _Query, rows: list[dict], **kw):
@@ -109,7 +106,7 @@ class Sparql(Component):
         self.node = node
         self.off = TRUE in g.objects(node, SH.deactivated)
         if not self.off:
-            self.query = _Query(self, node, ["this", "shapesGraph", "currentShape"])
+            self.query = _Query(self, node, ["this", "shapesGraph", "currentShape"], "SPARQL constraint")
             self.messages = [m for m in g.objects(node, SH.message) if isinstance(m, ox.Literal)]
 
     def evaluate(self, run, focus):
@@ -144,7 +141,7 @@ class _Declared(Component):
         params = sorted(self.args)
         prebound = ["this", "shapesGraph", "currentShape", *params] + (["value"] if ask else [])
         self.ask = ask
-        self.query = _Query(self, chosen, prebound, ask=ask)
+        self.query = _Query(self, chosen, prebound, f"validator of {self.node}", ask=ask)
         self.messages = [m for m in g.objects(chosen, SH.message) if isinstance(m, ox.Literal)]
         self.messages = self.messages or [m for m in g.objects(self.node, SH.message) if isinstance(m, ox.Literal)]
 
