@@ -1,4 +1,11 @@
-"""The SPARQL-on-Oxigraph SHACL engine gives pySHACL's results (pySHACL is the oracle), and refuses what it does not implement."""
+"""kgtool's SHACL engine gives pySHACL's results (pySHACL is the oracle), on the bundled graph, every shapes fixture,
+a generated home and each constraint component.
+
+Where the SHACL spec and the W3C suite show pySHACL wrong, or pySHACL leaves a choice open, the
+comparison says so where it adjusts for it: sh:conforms (any result makes it false), message
+templates (kgtool fills them for every component), the language of SHACL-SPARQL messages, and the
+order pySHACL lists sh:in members in.
+"""
 
 from __future__ import annotations
 
