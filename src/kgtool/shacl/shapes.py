@@ -11,9 +11,6 @@ from .graph import Graph, ListError
 from .vocab import OWL, RDFS, SH, TRUE, VIOLATION
 
 TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
-# Parameters whose values are shapes (https://www.w3.org/TR/shacl/#shapes): single ones and lists of them.
-SHAPE_VALUED = (SH.node, SH.property, SH.qualifiedValueShape, SH["not"])
-SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
 
 
 @dataclass(eq=False)
