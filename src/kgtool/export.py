@@ -81,10 +81,10 @@ def _write_jsonld_dataset(things: Iterable, out: BinaryIO, options: formats.Writ
         formats.write_jsonld(triples, buffer, options)
         return json.loads(buffer.getvalue())
 
-    doc = compacted(default)
     if not graphs:
-        out.write(json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+        formats.write_jsonld(default, out, options)
         return
+    doc = compacted(default)
     ids = formats._Compactor(doc["@context"])
     nodes = {node["@id"]: node for node in doc["@graph"]}
     for name, triples in graphs.items():
