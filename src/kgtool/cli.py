@@ -417,26 +417,28 @@ def export(ctx: Ctx, fmt, part, inferred, output, reasoner):
 # --------------------------------------------------------------------------------------
 # validate / add
 # --------------------------------------------------------------------------------------
-def _report_text(report) -> str:
-    """One line per result, then the verdict (sh:conforms) with the count of each severity, custom ones last."""
+def _report_text(report, fail_on: str = "violation") -> str:
+    """One line per result, then the verdict (sh:conforms) with the count of each severity, custom ones last,
+    and, when there are results but none at the --fail-on level, why the exit code is still 0."""
     lines = [r.text() for r in report.results]
     c = report.counts()
     verdict = "conforms" if report.conforms else "does not conform"
     custom = "".join(f", {n} {severity}" for severity, n in c.items() if severity not in ("Violation", "Warning", "Info"))
-    lines.append(f"{verdict}: {c['Violation']} violation(s), {c['Warning']} warning(s), {c['Info']} info{custom}")
+    passes = "" if report.conforms or report.fails(fail_on) else f"; none at --fail-on {fail_on} or worse"
+    lines.append(f"{verdict}: {c['Violation']} violation(s), {c['Warning']} warning(s), {c['Info']} info{custom}{passes}")
     return "\n".join(lines)
 
 
 # validate --format: one row per report format
 REPORT_WRITERS = {
     "text": _report_text,
-    "turtle": lambda report: report.to_turtle().rstrip("\n"),
-    "json": lambda report: report.to_json(),
+    "turtle": lambda report, _fail_on: report.to_turtle().rstrip("\n"),
+    "json": lambda report, _fail_on: report.to_json(),
 }
 
 
-def _print_report(report, fmt: str) -> None:
-    click.echo(REPORT_WRITERS[fmt](report))
+def _print_report(report, fmt: str, fail_on: str = "violation") -> None:
+    click.echo(REPORT_WRITERS[fmt](report, fail_on))
 
 
 @cli.command()
@@ -464,7 +466,7 @@ def validate(ctx: Ctx, files, fmt, fail_on, allow_remote):
     report = run(ctx.home, list(files), allow_remote=allow_remote)
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
-    _print_report(report, fmt)
+    _print_report(report, fmt, fail_on)
     return ExitCode.NO if report.fails(fail_on) else ExitCode.OK
 
 
