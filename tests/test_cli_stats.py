@@ -115,3 +115,23 @@ def test_stats_of_the_tiny_home_is_exactly_this(kg, tiny_home):
         "       1  ex:memberOf\n"
         "       1  ex:population\n"
     )
+
+
+def test_stats_counts_the_named_graphs_of_trig_data_apart(kg, tiny_home):
+    (tiny_home / "data" / "graphs.trig").write_text(
+        "@prefix ex: <http://example.org/> .\n"
+        "GRAPH ex:g1 { ex:c ex:p ex:d . ex:c ex:p ex:e . }\n"
+        "GRAPH ex:g2 { ex:f ex:p ex:g . }\n",
+        encoding="utf-8",
+    )
+    result = kg("--home", str(tiny_home), "stats", "--no-check")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    # The default graph is the tiny home's own (20 asserted); the three triples sit in two named graphs.
+    assert lines[1:4] == [
+        "triples: 20 asserted (14 ontology, 6 data), 2 inferred, 15 in shapes",
+        "named graphs: 2 in the data, 3 triples (asserted only, not in the default graph)",
+        "files: 1 ontology, 2 data, 1 shapes, 1 queries",
+    ]
+    figures = json.loads(kg("--home", str(tiny_home), "stats", "--format", "json", "--no-check").stdout)
+    assert figures["named_graphs"] == {"graphs": 2, "triples": 3}

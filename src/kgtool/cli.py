@@ -541,6 +541,9 @@ def stats(ctx: Ctx, fmt, no_check):
     t = s["triples"]
     click.echo(f"home: {'(bundled) ' if s['bundled'] else ''}{s['home']}")
     click.echo(f"triples: {t['ontology'] + t['data']} asserted ({t['ontology']} ontology, {t['data']} data), {t['inferred']} inferred, {t['shapes']} in shapes")
+    named = s["named_graphs"]
+    if named["graphs"]:
+        click.echo(f"named graphs: {named['graphs']} in the data, {named['triples']} triples (asserted only, not in the default graph)")
     f = s["files"]
     click.echo(f"files: {f['ontology']} ontology, {f['data']} data, {f['shapes']} shapes, {f['queries']} queries")
     sh = s["shapes"]

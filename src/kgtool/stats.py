@@ -70,6 +70,7 @@ def stats(home: Home, check: bool = True) -> dict:
             "inferred": c.get("inferred", 0),
             "shapes": c.get("shapes", 0),
         },
+        "named_graphs": {"graphs": len(loaded.named_graphs()), "triples": c.get("named", 0)},  # of TriG/N-Quads data
         "classes": classes,
         "properties": properties,
         "shapes": {k.rsplit("#", 1)[-1]: n for k, n in shapes},
