@@ -20,11 +20,11 @@ import pyshacl
 import pytest
 import rdflib
 
-from kgtool import rdfio, shacl, validation
+from kgtool import rdfio, shacl, validation, vocab
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
-SH = rdflib.Namespace(validation.SH)
+SH = rdflib.Namespace(vocab.SH)
 FIXTURES = sorted((TESTS / "fixtures" / "shapes").glob("*.ttl"))
 PREFIXES = """
 @prefix ex: <http://example.org/> .

@@ -10,11 +10,10 @@ from typing import Any, BinaryIO, Callable, Iterable, Literal
 import pyoxigraph as ox
 
 from .errors import InputError, UsageError
+from .vocab import RDF_TYPE, XSD, XSD_STRING
 
 Kind = Literal["graph", "results"]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 BARE_DATATYPES = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean"}
 
 
@@ -67,7 +66,7 @@ def render_term(term: Any, prefixes: dict[str, str]) -> str:
         dt = term.datatype.value
         if term.language:
             return f'"{term.value}"@{term.language}'
-        if dt == XSD + "string":
+        if dt == XSD_STRING:
             return term.value
         if dt in BARE_DATATYPES:
             return term.value
@@ -183,9 +182,6 @@ def _dataset_writer(rdf_format) -> Callable[..., None]:
     return write
 
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
 def _term_key(term: Any) -> tuple:
     """Sort order of terms: IRIs, then blank nodes, then literals; each by its text."""
     if isinstance(term, ox.NamedNode):
@@ -224,9 +220,6 @@ def write_turtle(triples: Iterable, out: BinaryIO, options: WriteOptions) -> Non
 # (rdflib's compaction turns "01"^^xsd:integer into 1 and "1.0E0"^^xsd:double into 1.0).
 # https://www.w3.org/TR/json-ld11/#compacted-document-form
 # --------------------------------------------------------------------------------------
-XSD_STRING = XSD + "string"
-
-
 class _Compactor:
     """Compact IRIs and values with an @context of prefixes and term definitions."""
 

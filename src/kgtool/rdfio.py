@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from . import formats
 from .errors import InputError, LimitError, UnsafeError
+from .vocab import XSD_STRING as _XSD_STRING
 
 # Past these a file is refused with a clear error instead of exhausting the machine.
 DEFAULT_MAX_INPUT_BYTES = 2 * 1024**3
@@ -559,9 +560,6 @@ def parse_file(
     fmt = formats.for_path(path)
     data = read_bytes(path, display)
     return parse_bytes(data, fmt, display, allow_remote, base_iri=file_iri(path), named_graphs=named_graphs, seed=seed)
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def to_rdflib_term(term):

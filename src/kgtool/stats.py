@@ -6,8 +6,7 @@ import json
 
 from .home import Home
 from .store import DATA, INFERRED, SHAPES, Loaded, load
-
-SH = "http://www.w3.org/ns/shacl#"
+from .vocab import SH
 
 
 def _pairs(loaded: Loaded, query: str, graphs) -> list[tuple[str, int]]:

@@ -18,14 +18,11 @@ import pyoxigraph as ox
 from .errors import HomeError, KgError
 from .home import Home, exclusive_lock
 from .validation import Report, Submission, read, validate_submission
+from .vocab import DCTERMS as DCT
+from .vocab import PROV, RDF_TYPE, RDFS, XSD
 
 SUBMISSIONS_DIR = Path("data") / "submissions"
 RECORD_NS = "https://w3id.org/kgtool/submission/"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 # If the home's files change between validating and writing (an editor or a tool that does
 # not take the lock), validate again against the new state; give up after this many tries.
 ATTEMPTS = 5

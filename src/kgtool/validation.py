@@ -21,15 +21,10 @@ import pyoxigraph as ox
 
 from . import formats, rdfio, shacl
 from .shacl.graph import Graph
-from .shacl.vocab import WELL_KNOWN
 from .errors import KgError
 from .home import Home
+from .vocab import RDF_TYPE, RDFS_SUBCLASS_OF, SH, WELL_KNOWN, XSD, XSD_STRING
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
 SEVERITY_NAMES = {SH + "Violation": "Violation", SH + "Warning": "Warning", SH + "Info": "Info"}
 # --fail-on LEVEL fails on a result of that severity or worse; a custom severity ranks as a violation.
 LEVELS = {"violation": 0, "warning": 1, "info": 2}
@@ -449,7 +444,7 @@ def neighbourhood(home: _Home, submitted: list[ox.Triple], backwards: set[str], 
             for t in home.incoming(node, ox.NamedNode(p)):
                 data.add(t)
                 describe(t.subject, 1)
-    data.update(home.by_predicate(ox.NamedNode(SUBCLASS)))
+    data.update(home.by_predicate(ox.NamedNode(RDFS_SUBCLASS_OF)))
     return data, focus
 
 

@@ -1,34 +1,22 @@
-"""The IRIs the SHACL engine reads and writes, as pyoxigraph terms."""
+"""The IRIs the SHACL engine reads and writes, as pyoxigraph terms (the namespaces themselves are `kgtool.vocab`'s)."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-SH_NS = "http://www.w3.org/ns/shacl#"
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL_NS = "http://www.w3.org/2002/07/owl#"
-XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+from ..vocab import OWL as OWL_NS
+from ..vocab import RDF as RDF_NS
+from ..vocab import RDFS as RDFS_NS
+from ..vocab import SH as SH_NS
+from ..vocab import WELL_KNOWN  # noqa: F401  (prefixes a SPARQL query of the shapes may use undeclared)
+from ..vocab import XSD as XSD_NS
+from ..vocab import Namespace
 
-
-class _Namespace:
-    """`SH.minCount` is the NamedNode sh:minCount."""
-
-    def __init__(self, base: str):
-        self.base = base
-
-    def __getattr__(self, name: str) -> ox.NamedNode:
-        return ox.NamedNode(self.base + name)
-
-    def __getitem__(self, name: str) -> ox.NamedNode:
-        return ox.NamedNode(self.base + name)
-
-
-SH = _Namespace(SH_NS)
-RDF = _Namespace(RDF_NS)
-RDFS = _Namespace(RDFS_NS)
-OWL = _Namespace(OWL_NS)
-XSD = _Namespace(XSD_NS)
+SH = Namespace(SH_NS)
+RDF = Namespace(RDF_NS)
+RDFS = Namespace(RDFS_NS)
+OWL = Namespace(OWL_NS)
+XSD = Namespace(XSD_NS)
 
 TYPE = RDF.type
 SUBCLASS = RDFS.subClassOf
@@ -37,5 +25,3 @@ VIOLATION, WARNING, INFO = SH.Violation, SH.Warning, SH.Info
 LANG_STRING = RDF.langString
 XSD_STRING = XSD.string
 TRUE = ox.Literal("true", datatype=XSD.boolean)
-# Prefixes a SPARQL query of the shapes may use without declaring them (as in pySHACL).
-WELL_KNOWN = {"rdf": RDF_NS, "rdfs": RDFS_NS, "owl": OWL_NS, "xsd": XSD_NS, "sh": SH_NS}
