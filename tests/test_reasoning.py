@@ -1,4 +1,4 @@
-"""OWL RL entailments: `reasonable` (the default) and `owlrl` agree, and the rules reasonable lacks are applied."""
+"""OWL RL entailments: every reasoner (`kgtool`, the default; `reasonable`; `owlrl`) gives owlrl's, and the rules reasonable lacks are applied."""
 
 from __future__ import annotations
 

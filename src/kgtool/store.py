@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, rules
+from . import __version__, reasoning
 from .errors import HomeError, KgError, LimitError, UsageError
 from .home import Home, exclusive_lock
 
@@ -39,6 +39,7 @@ ONTOLOGY = ox.NamedNode("urn:kgtool:graph:ontology")
 DATA = ox.NamedNode("urn:kgtool:graph:data")
 SHAPES = ox.NamedNode("urn:kgtool:graph:shapes")
 INFERRED = ox.NamedNode("urn:kgtool:graph:inferred")
+GRAPHS = reasoning.Graphs(asserted=(ONTOLOGY, DATA), inferred=INFERRED)  # what is reasoned over, and where the entailments go
 PARTS = {
     "graph": [ONTOLOGY, DATA],
     "data": [DATA],
@@ -219,22 +220,35 @@ def _read_meta(store_dir: Path) -> dict | None:
     return meta if meta.get("format") == CACHE_FORMAT and meta.get("version") == __version__ else None
 
 
-def _plan(old: dict, wanted: _Wanted) -> dict:
+@dataclass(frozen=True)
+class Plan:
+    """What a build starting from an older store has to redo."""
+
+    ontology: bool  # parse the ontology files again
+    data: str  # "same", "added" (files were only added: parse those) or "all"
+    shapes: bool  # parse the shapes files again
+    reasoning: bool  # recompute (or extend) the entailments
+
+    def score(self) -> tuple:
+        """Larger for less work: the old store with the largest score is the best base."""
+        return (not self.reasoning, self.data == "same", self.data == "added", not self.shapes, not self.ontology)
+
+
+FROM_SCRATCH = Plan(ontology=True, data="all", shapes=True, reasoning=True)
+
+
+def _plan(old: dict, wanted: _Wanted) -> Plan:
     """What a build starting from the store described by `old` would have to redo."""
     f_old, f_new = old["files"], wanted.files
     data_same = f_old["data"] == f_new["data"]
     data_added = not data_same and all(f_new["data"].get(k) == v for k, v in f_old["data"].items())
     graph_same = data_same and f_old["ontology"] == f_new["ontology"]
-    return {
-        "ontology": f_old["ontology"] != f_new["ontology"],
-        "data": "same" if data_same else ("added" if data_added else "all"),
-        "shapes": f_old["shapes"] != f_new["shapes"],
-        "reasoning": not (graph_same and old["reasoner"] == wanted.reasoner),
-    }
-
-
-def _score(plan: dict) -> tuple:
-    return (not plan["reasoning"], plan["data"] == "same", plan["data"] == "added", not plan["shapes"], not plan["ontology"])
+    return Plan(
+        ontology=f_old["ontology"] != f_new["ontology"],
+        data="same" if data_same else ("added" if data_added else "all"),
+        shapes=f_old["shapes"] != f_new["shapes"],
+        reasoning=not (graph_same and old["reasoner"] == wanted.reasoner),
+    )
 
 
 def _parse(home: Home, rels: dict[str, str], named_graphs: bool, progress: Progress | None, done: list[int], total: int) -> tuple[list[ox.Triple], list[ox.Quad], dict[str, dict]]:
@@ -304,19 +318,19 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
         _copy(base, target)
         prefixes = old["prefixes"]
     else:
-        plan = {"ontology": True, "data": "all", "shapes": True, "reasoning": True}
+        plan = FROM_SCRATCH
         prefixes = {}
     prefixes = {rel: p for rel, p in prefixes.items() if any(rel in wanted.files[part] for part in ("ontology", "data", "shapes"))}
     store = ox.Store(str(target))
     redo: list[str] = []
     todo: list[tuple[ox.NamedNode, dict[str, str], bool]] = []  # graph, files to parse {rel: digest}, clear first
-    if plan["ontology"]:
+    if plan.ontology:
         todo.append((ONTOLOGY, wanted.files["ontology"], True))
-    if plan["data"] == "all":
+    if plan.data == "all":
         todo.append((DATA, wanted.files["data"], True))
-    elif plan["data"] == "added":
+    elif plan.data == "added":
         todo.append((DATA, {rel: d for rel, d in wanted.files["data"].items() if rel not in old["files"]["data"]}, False))
-    if plan["shapes"]:
+    if plan.shapes:
         todo.append((SHAPES, wanted.files["shapes"], True))
     total = sum(len(rels) for _, rels, _ in todo)
     done = [0]
@@ -330,34 +344,29 @@ def _build(home: Home, target: Path, wanted: _Wanted, base: Path | None, progres
             if graph == DATA:
                 for g in user_graphs(store):
                     store.remove_graph(g)
-        elif graph == DATA and plan["reasoning"] and wanted.reasoner == "kgtool":  # what the closure is extended with
+        elif graph == DATA and plan.reasoning and wanted.reasoner == "kgtool":  # what the closure is extended with
             added = [t for t in dict.fromkeys(triples) if not _in_graph(store, t)]
         store.bulk_extend(_quads(triples, graph))
         if named:
             store.bulk_extend(named)
-        if clear and graph != SHAPES and plan["reasoning"] and wanted.reasoner == "kgtool":
+        if clear and graph != SHAPES and plan.reasoning and wanted.reasoner == "kgtool":
             as_text[graph] = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
         del triples, named
         prefixes.update(file_prefixes)
         redo.append({ONTOLOGY: "ontology", DATA: "data", SHAPES: "shapes"}[graph])
-    if plan["reasoning"]:
+    if plan.reasoning:
         incremental = (
             added is not None
-            and not plan["ontology"]
+            and not plan.ontology
             and old["reasoner"] == wanted.reasoner == "kgtool"
             and (target / SCHEMA_CLOSURE).is_file()
         )
-        if wanted.reasoner == "kgtool":
-            how = _reason_with_rules(store, target, added if incremental else None, progress, as_text)
-        else:
-            _reason_in_full(store, wanted.reasoner, progress)
-            how = "reasoning"
-        redo.append(how)
+        redo.append(reasoning.update(store, GRAPHS, wanted.reasoner, target / SCHEMA_CLOSURE, added if incremental else None, as_text, progress))
     store.flush()
     counts = {name: _count(store, g) for name, g in (("ontology", ONTOLOGY), ("data", DATA), ("shapes", SHAPES), ("inferred", INFERRED))}
     named_graphs = user_graphs(store)
     counts["named"] = _count_named(store) if named_graphs else 0  # the triples of the data's named graphs
-    if plan["data"] == "all" and sum(counts.values()) > IN_MEMORY_MAX_QUADS:
+    if plan.data == "all" and sum(counts.values()) > IN_MEMORY_MAX_QUADS:
         # Compact the files the bulk loads wrote: at 1M triples 4 s once, and reads ~1.7x faster
         # after (a whole-home query 1.9 s -> 1.1 s). Not after an added file: that is one more small file.
         if progress:
@@ -387,132 +396,6 @@ def _in_graph(store: ox.Store, t: ox.Triple) -> bool:
     return any(next(iter(store.quads_for_pattern(t.subject, t.predicate, t.object, g)), None) is not None for g in (ONTOLOGY, DATA, INFERRED))
 
 
-def _reason_in_full(store: ox.Store, reasoner: str, progress: Progress | None) -> None:
-    """The entailments of the ontology and data by a general reasoner (`reasonable` or owlrl), from scratch."""
-    from . import reasoning
-
-    asserted = [q.triple for g in (ONTOLOGY, DATA) for q in store.quads_for_pattern(None, None, None, g)]
-    try:
-        inferred = reasoning.entailments(asserted, reasoner, progress)
-    except ValueError as e:
-        raise UsageError(str(e)) from None
-    store.clear_graph(INFERRED)
-    if progress:
-        progress("storing the entailments", 0, None)
-    store.bulk_extend(_quads(inferred, INFERRED))
-
-
-def _strings(store: ox.Store, graph: ox.NamedNode, text: bytes | None = None):
-    """The triples of a graph (or of its N-Triples `text`, when at hand) as N-Triples term strings."""
-    if text is None:
-        text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-    return rules.parse_lines(text)
-
-
-def _write_strings(store: ox.Store, triples, graph: ox.NamedNode) -> None:
-    store.bulk_extend(ox.parse(rules.write_lines(triples, str(graph)).encode("utf-8"), ox.RdfFormat.N_QUADS))
-
-
-def _reason_with_rules(store: ox.Store, target: Path, added: list[ox.Triple] | None, progress: Progress | None, as_text: dict) -> str:
-    """kgtool's reasoner: extend the entailments with what `added` entails, or (None) recompute them.
-
-    `as_text`: the N-Triples of the graphs parsed whole by this build, by graph.
-    Returns what was done: "reasoning (incremental)" or "reasoning".
-    """
-    from . import reasoning
-
-    if added is not None:
-        new = reasoning.to_strings(added)
-        if not any(rules.is_schema(t) for t in new):
-            schema_closure = set(rules.parse_lines((target / SCHEMA_CLOSURE).read_bytes()))
-            try:
-                engine = rules.Engine(rules.Rules(schema_closure), _StoreView(store), progress)
-                engine.seed(new)
-                engine.run()
-                inferred = [t for t in engine.facts if t not in new and not reasoning.is_noise_string(t)]
-                if any(rules.is_schema(t) for t in inferred):
-                    raise rules.Unsupported("the new data entails schema triples")
-            except rules.Unsupported:
-                pass
-            else:
-                for t in added:  # asserted now: no longer an entailment
-                    store.remove(ox.Quad(t.subject, t.predicate, t.object, INFERRED))
-                _write_strings(store, inferred, INFERRED)
-                return "reasoning (incremental)"
-    try:
-        asserted = {t for g in (ONTOLOGY, DATA) for t in _strings(store, g, as_text.pop(g, None))}
-    except rules.Unsupported:  # quoted triples: the general reasoner, on pyoxigraph terms
-        _reason_in_full(store, reasoning.schema_reasoner(), progress)
-        (target / SCHEMA_CLOSURE).unlink(missing_ok=True)
-        return "reasoning"
-    schema_closure = reasoning.close_schema({t for t in asserted if rules.is_schema(t)})
-    inferred = reasoning.infer(asserted, progress, schema_closure)
-    del asserted
-    store.clear_graph(INFERRED)
-    if progress:
-        progress("storing the entailments", 0, None)
-    _write_strings(store, inferred, INFERRED)
-    (target / SCHEMA_CLOSURE).write_text(rules.write_lines(sorted(schema_closure)), encoding="utf-8")
-    return "reasoning"
-
-
-class _StoreView:
-    """The closure already in a store (ontology, data, entailments) as `rules.Engine` looks it up."""
-
-    def __init__(self, store: ox.Store):
-        self.store = store
-        self.graphs = (ONTOLOGY, DATA, INFERRED)
-        self.stand_ins: dict = {}
-        self._terms: dict = {}
-        same = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
-        self.equalities = any(next(iter(store.quads_for_pattern(None, same, None, g)), None) is not None for g in self.graphs)
-
-    def term(self, text: str):
-        found = self._terms.get(text)
-        if found is None:
-            if text[0] == "<":
-                found = ox.NamedNode(text[1:-1])
-            elif text.startswith("_:"):
-                found = ox.BlankNode(text[2:])
-            else:
-                found = next(iter(ox.parse(f"<urn:x:s> <urn:x:p> {text} .".encode(), ox.RdfFormat.N_TRIPLES))).object
-            self._terms[text] = found
-        return found
-
-    def _quads(self, s, p, o):
-        for g in self.graphs:
-            yield from self.store.quads_for_pattern(s, p, o, g)
-
-    def has(self, t) -> bool:
-        s, p, o = t
-        if s[0] == '"' or p[0] != "<" or p.startswith(rules.CHAIN_PREFIX):
-            return False
-        return next(iter(self._quads(self.term(s), self.term(p), self.term(o))), None) is not None
-
-    def objects(self, p: str, s: str) -> list[str]:
-        if s[0] == '"':
-            return []
-        if p in self.stand_ins:
-            first, second = self.stand_ins[p]
-            return [z for m in self.objects(first, s) for z in self.objects(second, m)]
-        return [str(q.object) for q in self._quads(self.term(s), self.term(p), None)]
-
-    def subjects(self, p: str, o: str) -> list[str]:
-        if p in self.stand_ins:
-            first, second = self.stand_ins[p]
-            return [w for m in self.subjects(second, o) for w in self.subjects(first, m)]
-        return [str(q.subject) for q in self._quads(None, self.term(p), self.term(o))]
-
-    def about(self, x: str) -> list[tuple]:
-        node = self.term(x)
-        quads = list(self._quads(None, None, node))
-        if x[0] != '"':
-            quads += self._quads(node, None, None)
-        if x[0] == "<":
-            quads += self._quads(None, node, None)
-        return [(str(q.subject), str(q.predicate), str(q.object)) for q in quads]
-
-
 def _merged_prefixes(home: Home, meta: dict) -> dict[str, str]:
     """WELL_KNOWN, overridden by the prefixes of the ontology, data and shapes files (first declared wins)."""
     merged: dict[str, str] = {}
@@ -528,7 +411,6 @@ def _merged_prefixes(home: Home, meta: dict) -> dict[str, str]:
 def load(home: Home, reasoner: str | None = None, progress: Progress | None = None) -> Loaded:
     """Open the cached store of the home's graph, building it first when a file or the reasoner has changed."""
     from . import progress as progress_mod
-    from . import reasoning
 
     start = time.perf_counter()
     progress = progress or progress_mod.current()
@@ -552,7 +434,7 @@ def load(home: Home, reasoner: str | None = None, progress: Progress | None = No
                 for old in cache.glob("store-*"):
                     old_meta = _read_meta(old) if old != final else None
                     if old_meta is not None:
-                        candidates.append((_score(_plan(old_meta, wanted)), old.name, old))
+                        candidates.append((_plan(old_meta, wanted).score(), old.name, old))
                 base = max(candidates)[2] if candidates else None
                 import shutil
                 import tempfile

@@ -1,0 +1,50 @@
+"""OWL 2 RL entailments, less noise: kgtool's compiled rules (the default), `reasonable` (Rust) or owlrl (pure Python).
+
+Where each part lives:
+
+* `own.py` is kgtool's reasoner: the schema closed by a general reasoner and compiled
+  (`compiled.py`) into rules per property and per class, which `engine.py` applies to the
+  instance data semi-naively: linear in the data;
+* `incremental.py` keeps the entailments in a store's graph, extending them with what an
+  added data file entails (OWL RL is monotone) instead of recomputing them;
+* `general.py` runs the general reasoners (for the schema, for what the compiled rules do not
+  cover, and when chosen); `repairs.py` holds the rules `reasonable` lacks or gets wrong;
+* `noise.py` is the one filter of what no answer needs; `ntriples.py` the term strings the
+  compiled rules work on; `relations.py` the closures and lists both rule sets walk.
+
+The three reasoners give the same entailments on the bundled graph (tests/test_reasoning.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from . import general
+from .engine import Progress
+from .general import available, schema_reasoner
+from .incremental import Graphs, update
+from .noise import is_noise
+from .ntriples import Unsupported, from_ox, to_ox
+from .own import close_schema, infer
+
+REASONERS = ("kgtool", "reasonable", "owlrl")
+
+__all__ = ["REASONERS", "Graphs", "Progress", "Unsupported", "available", "close_schema", "default_reasoner", "entailments", "infer", "is_noise", "schema_reasoner", "update"]
+
+
+def default_reasoner() -> str:
+    """kgtool's own rules (which close the schema with `schema_reasoner()`)."""
+    return "kgtool"
+
+
+def entailments(triples: Iterable[ox.Triple], reasoner: str | None = None, progress: Progress | None = None) -> list[ox.Triple]:
+    """The triples that the OWL 2 RL closure adds to `triples` (pyoxigraph Triples), less noise, sorted.
+
+    Raises ValueError for an unknown reasoner name.
+    """
+    reasoner = reasoner or default_reasoner()
+    if reasoner == "kgtool":
+        return sorted(to_ox(infer(from_ox(triples), progress)), key=str)
+    return general.entailments(triples, reasoner, progress)

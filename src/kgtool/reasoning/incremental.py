@@ -1,0 +1,147 @@
+"""The entailments kept in a store's graph: extended with what added triples entail, or recomputed, by the reasoner chosen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import UsageError
+from . import general, own
+from .compiled import Rules
+from .engine import Engine, Known, Progress
+from .noise import is_noise
+from .ntriples import CHAIN_PREFIX, OWL, Terms, Triple, Unsupported, from_ox, is_schema, parse_lines, write_lines
+
+
+@dataclass(frozen=True)
+class Graphs:
+    """Where a store keeps what is reasoned over (`asserted`, the default graph's parts) and the entailments (`inferred`)."""
+
+    asserted: tuple[ox.NamedNode, ...]
+    inferred: ox.NamedNode
+
+
+def update(store: ox.Store, graphs: Graphs, reasoner: str, schema_file: Path, added: list[ox.Triple] | None, as_text: dict, progress: Progress | None) -> str:
+    """Make `graphs.inferred` hold the entailments of `graphs.asserted`, less noise.
+
+    `added`: the triples new to a store whose entailments were up to date before them (kgtool's
+    reasoner then extends the entailments, unless the rules cannot), or None. `schema_file`: the
+    closed schema the kgtool reasoner compiled its rules from (kept for the next extension).
+    `as_text`: the N-Triples of asserted graphs at hand, by graph. Returns what was done:
+    "reasoning (incremental)" or "reasoning".
+    """
+    if reasoner != "kgtool":
+        in_full(store, graphs, reasoner, progress)
+        return "reasoning"
+    if added is not None and _extend(store, graphs, added, schema_file, progress):
+        return "reasoning (incremental)"
+    _recompute(store, graphs, schema_file, as_text, progress)
+    return "reasoning"
+
+
+def in_full(store: ox.Store, graphs: Graphs, reasoner: str, progress: Progress | None) -> None:
+    """The entailments by a general reasoner (`reasonable` or owlrl), from scratch, on pyoxigraph terms."""
+    asserted = [q.triple for g in graphs.asserted for q in store.quads_for_pattern(None, None, None, g)]
+    try:
+        inferred = general.entailments(asserted, reasoner, progress)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    store.clear_graph(graphs.inferred)
+    if progress:
+        progress("storing the entailments", 0, None)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graphs.inferred) for t in inferred)
+
+
+def _extend(store: ox.Store, graphs: Graphs, added: list[ox.Triple], schema_file: Path, progress: Progress | None) -> bool:
+    """Add what `added` entails to the entailments in the store, by the compiled rules; False when they cannot."""
+    new = from_ox(added)
+    if any(is_schema(t) for t in new):
+        return False
+    try:
+        rules = Rules(set(parse_lines(schema_file.read_bytes())))
+        engine = Engine(rules, StoreView(store, graphs, rules.stand_ins), progress)
+        engine.seed(new)
+        engine.run()
+        inferred = [t for t in engine.facts if t not in new and not is_noise(t)]
+        if any(is_schema(t) for t in inferred):
+            raise Unsupported("the new data entails schema triples")
+    except Unsupported:
+        return False
+    for t in added:  # asserted now: no longer an entailment
+        store.remove(ox.Quad(t.subject, t.predicate, t.object, graphs.inferred))
+    _write(store, inferred, graphs.inferred)
+    return True
+
+
+def _recompute(store: ox.Store, graphs: Graphs, schema_file: Path, as_text: dict, progress: Progress | None) -> None:
+    """The entailments by kgtool's reasoner from scratch (or by the general one, for quoted triples)."""
+    try:
+        asserted = {t for g in graphs.asserted for t in parse_lines(_text(store, g, as_text.pop(g, None)))}
+    except Unsupported:  # quoted triples: the general reasoner, on pyoxigraph terms
+        in_full(store, graphs, general.schema_reasoner(), progress)
+        schema_file.unlink(missing_ok=True)
+        return
+    schema_closure = own.close_schema({t for t in asserted if is_schema(t)})
+    inferred = own.infer(asserted, progress, schema_closure)
+    del asserted
+    store.clear_graph(graphs.inferred)
+    if progress:
+        progress("storing the entailments", 0, None)
+    _write(store, inferred, graphs.inferred)
+    schema_file.write_text(write_lines(sorted(schema_closure)), encoding="utf-8")
+
+
+def _text(store: ox.Store, graph: ox.NamedNode, text: bytes | None) -> bytes:
+    """The N-Triples of a graph: `text` when at hand (parsed whole by the build), else dumped from the store."""
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) if text is None else text
+
+
+def _write(store: ox.Store, triples, graph: ox.NamedNode) -> None:
+    store.bulk_extend(ox.parse(write_lines(triples, str(graph)).encode("utf-8"), ox.RdfFormat.N_QUADS))
+
+
+class StoreView(Known):
+    """The closure already in a store (asserted graphs and entailments) as the engine looks it up."""
+
+    def __init__(self, store: ox.Store, graphs: Graphs, stand_ins: dict[str, tuple[str, str]]):
+        self.store = store
+        self.graphs = (*graphs.asserted, graphs.inferred)
+        self.stand_ins = stand_ins  # the chain stand-in predicates (not stored): joins of two stored ones
+        self.term = Terms()
+        same = ox.NamedNode(OWL + "sameAs")
+        self.equalities = any(next(iter(store.quads_for_pattern(None, same, None, g)), None) is not None for g in self.graphs)
+
+    def _quads(self, s, p, o):
+        for g in self.graphs:
+            yield from self.store.quads_for_pattern(s, p, o, g)
+
+    def has(self, t: Triple) -> bool:
+        s, p, o = t
+        if s[0] == '"' or p[0] != "<" or p.startswith(CHAIN_PREFIX):
+            return False
+        return next(iter(self._quads(self.term(s), self.term(p), self.term(o))), None) is not None
+
+    def objects(self, p: str, s: str) -> list[str]:
+        if s[0] == '"':
+            return []
+        if p in self.stand_ins:
+            first, second = self.stand_ins[p]
+            return [z for m in self.objects(first, s) for z in self.objects(second, m)]
+        return [str(q.object) for q in self._quads(self.term(s), self.term(p), None)]
+
+    def subjects(self, p: str, o: str) -> list[str]:
+        if p in self.stand_ins:
+            first, second = self.stand_ins[p]
+            return [w for m in self.subjects(second, o) for w in self.subjects(first, m)]
+        return [str(q.subject) for q in self._quads(None, self.term(p), self.term(o))]
+
+    def about(self, x: str) -> list[Triple]:
+        node = self.term(x)
+        quads = list(self._quads(None, None, node))
+        if x[0] != '"':
+            quads += self._quads(node, None, None)
+        if x[0] == "<":
+            quads += self._quads(None, node, None)
+        return [(str(q.subject), str(q.predicate), str(q.object)) for q in quads]
