@@ -183,17 +183,6 @@ def test_locate_says_nothing_for_formats_without_lines(tmp_path):
     assert validation.locate(nt, "http://e/a") == 1
 
 
-# --------------------------------------------------------------------------------------
-# atomic writes
-# --------------------------------------------------------------------------------------
-def test_atomic_write_leaves_the_whole_file_and_no_temporary(tmp_path):
-    target = tmp_path / "data" / "submissions" / "x.ttl"
-    submission.atomic_write(target, b"first")
-    submission.atomic_write(target, b"second")
-    assert target.read_bytes() == b"second"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["x.ttl"]
-
-
 CF_NS = {"cf": "https://w3id.org/kgtool/conflict#"}
 
 

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import QueryError, QueryTimeout, UnsafeError, UsageError
+from .fsutil import atomic_write
 
 DEFAULT_TIMEOUT = 60.0  # seconds; interactive use should never hang on a runaway query
 
@@ -335,10 +336,7 @@ def _check(text: str, allow_remote: bool, cache_dir: Path | None, timeout: float
         pass
     checked = inspect(text, allow_remote, timeout)
     try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        tmp = memo.with_suffix(f".{threading.get_ident()}.tmp")
-        tmp.write_text(f"{checked.kind} {' '.join(sorted(checked.variables))}\n{key}", encoding="utf-8")
-        tmp.replace(memo)
+        atomic_write(memo, f"{checked.kind} {' '.join(sorted(checked.variables))}\n{key}".encode("utf-8"), fsync=False)
     except OSError:
         pass  # a read-only cache only costs speed
     return checked

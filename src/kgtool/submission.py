@@ -7,8 +7,6 @@ is ever rewritten, and deleting that one file reverts the submission.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import HomeError, KgError
+from .fsutil import atomic_write
 from .home import Home, exclusive_lock
 from .validation import Report, Submission, read, validate_submission
 from .vocab import DCTERMS as DCT
@@ -46,49 +45,6 @@ class AddOutcome:
 def home_lock(home: Home):
     """The home's exclusive lock: one validate-and-write at a time; others wait (the kernel frees it if the holder dies)."""
     return exclusive_lock(home.state_dir() / "lock")
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _make_dirs(path: Path) -> None:
-    """mkdir -p, making each new directory durable in its parent."""
-    if path.is_dir():
-        return
-    _make_dirs(path.parent)
-    try:
-        path.mkdir()
-    except FileExistsError:
-        return
-    _fsync_dir(path.parent)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a crash leaves either no file or the whole new one.
-
-    Temporary file in the same directory (named .*.tmp, which no home reads as data), flush,
-    fsync, rename into place, fsync the directory.
-    """
-    _make_dirs(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    _fsync_dir(path.parent)
 
 
 def _remove_stale_temporaries(home: Home) -> None:
