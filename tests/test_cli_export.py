@@ -137,11 +137,12 @@ def test_jsonld_nodes_are_sorted_by_id(shared_home):
 
 
 def test_jsonld_context_gives_each_ontology_term_a_short_name():
-    from kgtool.export import jsonld_context
+    from kgtool.formats import jsonld_context
     from kgtool.home import resolve
     from kgtool.store import load
 
-    context = jsonld_context(load(resolve(None)))
+    loaded = load(resolve(None))
+    context = jsonld_context(loaded.prefixes, loaded.store, loaded.graphs("ontology"))
     assert context["cf"] == CF and context["cfr"] == CFR
     assert context["hasMember"] == {"@id": CF + "hasMember", "@type": "@id"}
     assert context["MilitaryAlliance"] == CF + "MilitaryAlliance"

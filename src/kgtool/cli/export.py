@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import click
 
 from .. import formats
@@ -30,7 +32,6 @@ def export(ctx: Ctx, fmt, part, inferred, output, reasoner):
       kgtool export --inferred -o closure.nt
       kgtool export --format trig -o dataset.trig
     """
-    from .. import export as exporting
     from .. import progress
     from ..store import load
 
@@ -43,7 +44,7 @@ def export(ctx: Ctx, fmt, part, inferred, output, reasoner):
     report = progress.current()
     names = {"graph": ["ontology", "data"], "all": ["ontology", "data", "shapes"]}.get(part, [part])
     named = loaded.named_graphs(part)
-    keeps = exporting.keeps_named_graphs(chosen)
+    keeps = chosen.keeps_named_graphs
     total = sum(loaded.counts.get(n, 0) for n in names + (["inferred"] if inferred else []) + (["named"] if named and keeps else []))
 
     def counted(triples):
@@ -52,7 +53,9 @@ def export(ctx: Ctx, fmt, part, inferred, output, reasoner):
                 report("exporting", i, total)
             yield t
 
-    exporting.write(chosen, counted(exporting.items(loaded, part, inferred, chosen)), out.buffer, options)
+    # The part's default-graph triples, then its named graphs' quads where the format keeps them.
+    things = itertools.chain(loaded.triples(part, inferred), loaded.named_quads(part) if keeps else ())
+    chosen.write(counted(things), out.buffer, options)
     out.commit()
     if named and not keeps:
         click.echo(

@@ -109,7 +109,5 @@ def write_options(chosen: formats.Format, loaded, width: int | None = None) -> f
     """What the writer of `chosen` needs from the home: its prefixes, and the JSON-LD context where the format compacts with one."""
     options = formats.WriteOptions(prefixes=loaded.prefixes, width=width)
     if chosen.needs_context:
-        from ..export import jsonld_context
-
-        options.context = jsonld_context(loaded)
+        options.context = formats.jsonld_context(loaded.prefixes, loaded.store, loaded.graphs("ontology"))
     return options
