@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 from pathlib import Path
 
@@ -13,7 +13,11 @@ from kgtool import rdfio, reasoning
 
 
 def main() -> None:
-    home, names = Path(sys.argv[1]), sys.argv[2:] or ["kgtool", "reasonable"]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("home", type=Path, help="a home (ontology/*.ttl, data/**/*.ttl), e.g. from bench/generate.py")
+    parser.add_argument("reasoners", nargs="*", choices=reasoning.REASONERS, default=["kgtool", "reasonable"], help="the first is compared with the others (default: kgtool reasonable)")
+    args = parser.parse_args()
+    home, names = args.home, args.reasoners
     files = sorted(home.glob("ontology/*.ttl")) + sorted(home.glob("data/**/*.ttl"))
     triples = [t for f in files for t in rdfio.parse_file(f).triples]
     print(f"{len(triples)} triples")

@@ -33,6 +33,7 @@ import pyoxigraph as ox
 from . import __version__, reasoning
 from .errors import HomeError, KgError, LimitError, UsageError
 from .home import Home, exclusive_lock
+from .vocab import WELL_KNOWN
 
 # One named graph per part of the home, so a query or an export can pick what it sees.
 ONTOLOGY = ox.NamedNode("urn:kgtool:graph:ontology")
@@ -56,28 +57,19 @@ DUMP = "store.nq"  # the graph (ontology, data, entailments) of a small store, l
 SHAPES_DUMP = "shapes.nq"  # its shapes, loaded only by the commands that need them
 SCHEMA_CLOSURE = "schema-closure.nt"  # the closed schema the `kgtool` reasoner's rules were compiled from
 IN_MEMORY_MAX_QUADS = 10_000
-# Prefixes every home may use in queries and output, unless it declares them otherwise.
-WELL_KNOWN = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
-}
 
 Progress = Callable[[str, int, "int | None"], None]  # (phase, done, total or None)
 
 
 @dataclass
 class Loaded:
-    """An open, read-only view of the home's graph."""
+    """The home's graph, open for queries: read-only, except that `with_shapes` adds the shapes to a store held in memory."""
 
     home: Home
     store: ox.Store
     prefixes: dict[str, str]
     counts: dict[str, int] = field(default_factory=dict)
     built: bool = False  # True when this call rebuilt the cache
-    seconds: float = 0.0
     path: Path | None = None  # the store's directory (memos about this state of the home live there)
     reasoner: str = ""
     rebuilt: list[str] = field(default_factory=list)  # what this call redid: parts parsed, "reasoning"
@@ -412,7 +404,6 @@ def load(home: Home, reasoner: str | None = None, progress: Progress | None = No
     """Open the cached store of the home's graph, building it first when a file or the reasoner has changed."""
     from . import progress as progress_mod
 
-    start = time.perf_counter()
     progress = progress or progress_mod.current()
     reasoner = reasoner or reasoning.default_reasoner()
     if reasoner not in reasoning.REASONERS:
@@ -471,10 +462,9 @@ def load(home: Home, reasoner: str | None = None, progress: Progress | None = No
         home,
         store,
         _merged_prefixes(home, meta),
-        meta["counts"],
-        built,
-        time.perf_counter() - start,
-        final,
-        reasoner,
-        meta.get("rebuilt", []) if built else [],
+        counts=meta["counts"],
+        built=built,
+        path=final,
+        reasoner=reasoner,
+        rebuilt=meta.get("rebuilt", []) if built else [],
     )

@@ -8,11 +8,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import UsageError
+from ..vocab import OWL
 from . import general, own
 from .compiled import Rules
 from .engine import Engine, Known, Progress
 from .noise import is_noise
-from .ntriples import CHAIN_PREFIX, OWL, Terms, Triple, Unsupported, from_ox, is_schema, parse_lines, write_lines
+from .ntriples import CHAIN_PREFIX, Terms, Triple, Unsupported, from_ox, is_schema, parse_lines, write_lines
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .ntriples import CHAIN_PREFIX, DOMAIN, OWL, RANGE, RDF, RDFS, SUBCLASS, THING, TRIVIAL_TYPES, TYPE, XSD, Triple, owl, rdfs
+from ..vocab import OWL, RDF, RDFS, XSD
+from .ntriples import CHAIN_PREFIX, DOMAIN, RANGE, SUBCLASS, THING, TRIVIAL_TYPES, TYPE, Triple, owl, rdfs
 
 _BUILTIN_IRIS = tuple(f"<{ns}" for ns in (RDF, RDFS, OWL, XSD))  # axiomatic triples are about these terms
 # Relations every term has with itself under OWL RL (eq-ref, scm-cls, scm-op, ...).

@@ -6,10 +6,7 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from ..vocab import OWL, RDF, RDFS
 
 Triple = tuple  # (subject, predicate, object), each an N-Triples term string: <iri>, _:label, "literal"...
 

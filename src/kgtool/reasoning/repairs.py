@@ -13,15 +13,15 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from .ntriples import OWL, RDF, RDFS
+from ..vocab import OWL, RDF, RDFS, Namespace
 from .relations import rdf_list, reach, relation, subsumption
 
-TYPE, FIRST, REST, NIL = (ox.NamedNode(RDF + n) for n in ("type", "first", "rest", "nil"))
-SUBPROP, SUBCLASS, DOMAIN, RANGE = (ox.NamedNode(RDFS + n) for n in ("subPropertyOf", "subClassOf", "domain", "range"))
-SAME, CHAIN, EQCLASS, EQPROP, INTERSECTION, UNION = (
-    ox.NamedNode(OWL + n) for n in ("sameAs", "propertyChainAxiom", "equivalentClass", "equivalentProperty", "intersectionOf", "unionOf")
-)
-IFP_CLASS, FP_CLASS, TRANSITIVE = (ox.NamedNode(OWL + n) for n in ("InverseFunctionalProperty", "FunctionalProperty", "TransitiveProperty"))
+_rdf, _rdfs, _owl = Namespace(RDF), Namespace(RDFS), Namespace(OWL)
+TYPE, FIRST, REST, NIL = _rdf.type, _rdf.first, _rdf.rest, _rdf.nil
+SUBPROP, SUBCLASS, DOMAIN, RANGE = _rdfs.subPropertyOf, _rdfs.subClassOf, _rdfs.domain, _rdfs.range
+SAME, CHAIN, EQCLASS, EQPROP = _owl.sameAs, _owl.propertyChainAxiom, _owl.equivalentClass, _owl.equivalentProperty
+INTERSECTION, UNION = _owl.intersectionOf, _owl.unionOf
+IFP_CLASS, FP_CLASS, TRANSITIVE = _owl.InverseFunctionalProperty, _owl.FunctionalProperty, _owl.TransitiveProperty
 WITHHELD_CLASSES = (IFP_CLASS, FP_CLASS)  # `reasonable` must not see these declarations (see general.py)
 
 
