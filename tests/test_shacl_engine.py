@@ -20,7 +20,7 @@ import pyshacl
 import pytest
 import rdflib
 
-from kgtool import rdfio, shacl, validation, vocab
+from kgtool import rdfio, shacl, terms, validation, vocab
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -41,13 +41,6 @@ def parse(paths) -> list[ox.Triple]:
     for p in paths:
         out += rdfio.parse_file(p).triples
     return out
-
-
-def graph(triples) -> rdflib.Graph:
-    g = rdflib.Graph()
-    for t in triples:
-        g.add((rdfio.to_rdflib_term(t.subject), rdfio.to_rdflib_term(t.predicate), rdfio.to_rdflib_term(t.object)))
-    return g
 
 
 def turtle(text: str) -> list[ox.Triple]:
@@ -91,7 +84,7 @@ def pyshacl_report(data: list[ox.Triple], shapes: list[ox.Triple]):
     all). Here they are filled in pySHACL's messages too, the way a SHACL-SPARQL message is.
     """
     _conforms, report, _text = pyshacl.validate(
-        graph(data), shacl_graph=graph(shapes), inference="none", advanced=True, allow_warnings=True, allow_infos=True
+        terms.to_rdflib_graph(data), shacl_graph=terms.to_rdflib_graph(shapes), inference="none", advanced=True, allow_warnings=True, allow_infos=True
     )
     for r in list(report.subjects(SH.sourceShape, None)):
         bound = {"value": report.value(r, SH.value), "this": report.value(r, SH.focusNode), "path": report.value(r, SH.resultPath)}
@@ -179,7 +172,7 @@ def test_keep_gives_the_results_on_those_focus_nodes_only(ontology, bundled, sha
     data = list(dict.fromkeys(ontology + bundled + extra))
     every = results(pyshacl_report(data, shapes))
     keep = {t.subject for t in parse([TESTS / "fixtures" / "shapes" / "invalid-casualty-claim-no-event.ttl"])}
-    keep_rdflib = {rdfio.to_rdflib_term(n) for n in keep}
+    keep_rdflib = {terms.to_rdflib(n) for n in keep}
     expected = collections.Counter({k: n for k, n in every.items() if k[0] in keep_rdflib})
     conforms, report = shacl.validate(data, shapes, keep=keep)
     got = results(report, pyshacl_messages=True)

@@ -1,4 +1,4 @@
-"""Parse RDF files safely (no network, no local files, no entity expansion) and convert between toolkits."""
+"""Parse RDF files safely (no network, no local files, no entity expansion) into pyoxigraph triples, with errors as InputError(path, line)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import pyoxigraph as ox
 
 from . import formats
 from .errors import InputError, LimitError, UnsafeError
-from .vocab import XSD_STRING as _XSD_STRING
+from .terms import to_ox as to_ox_term  # noqa: F401  (re-exported: reasoning/general.py converts with them)
+from .terms import to_rdflib as to_rdflib_term  # noqa: F401
 
 # Past these a file is refused with a clear error instead of exhausting the machine.
 DEFAULT_MAX_INPUT_BYTES = 2 * 1024**3
@@ -560,33 +561,3 @@ def parse_file(
     fmt = formats.for_path(path)
     data = read_bytes(path, display)
     return parse_bytes(data, fmt, display, allow_remote, base_iri=file_iri(path), named_graphs=named_graphs, seed=seed)
-
-
-def to_rdflib_term(term):
-    """A pyoxigraph term as the equal rdflib term."""
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return rdflib.Literal(term.value)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-
-
-def to_ox_term(term):
-    """An rdflib term as the equal pyoxigraph term."""
-    import rdflib
-
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None and str(term.datatype) != _XSD_STRING:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))

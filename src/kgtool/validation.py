@@ -19,11 +19,11 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from . import formats, rdfio, shacl
+from . import formats, rdfio, shacl, terms
 from .shacl.graph import Graph
 from .errors import KgError
 from .home import Home
-from .vocab import RDF_TYPE, RDFS_SUBCLASS_OF, SH, WELL_KNOWN, XSD, XSD_STRING
+from .vocab import RDF_TYPE, RDFS_SUBCLASS_OF, SH, WELL_KNOWN, XSD_STRING
 
 SEVERITY_NAMES = {SH + "Violation": "Violation", SH + "Warning": "Warning", SH + "Info": "Info"}
 # --fail-on LEVEL fails on a result of that severity or worse; a custom severity ranks as a violation.
@@ -125,7 +125,7 @@ class Report:
 
     def to_turtle(self) -> str:
         """The W3C report in Turtle, by kgtool's Turtle writer (rdflib's would write "1"^^xsd:boolean as 1)."""
-        triples = [ox.Triple(*map(rdfio.to_ox_term, t)) for t in self.report_graph]
+        triples = terms.to_ox_triples(self.report_graph)
         names = {t.value for triple in triples for t in triple if isinstance(t, ox.NamedNode)}
         names |= {t.datatype.value for triple in triples for t in triple if isinstance(t, ox.Literal)}
         used = {p: ns for p, ns in self.prefixes.items() if any(n.startswith(ns) for n in names)}
@@ -476,22 +476,8 @@ def _once(data: set[ox.Triple], submitted: list[ox.Triple]) -> set[ox.Triple]:
 # reading the report
 # --------------------------------------------------------------------------------------
 def _term(node: Any, prefixes: dict[str, str]) -> str | None:
-    import rdflib
-
-    if node is None:
-        return None
-    if isinstance(node, rdflib.URIRef):
-        return formats.shorten(str(node), prefixes)
-    if isinstance(node, rdflib.BNode):
-        return f"_:{node}"
-    if isinstance(node, rdflib.Literal):
-        text = '"' + str(node).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
-        if node.language:
-            return f"{text}@{node.language}"
-        if node.datatype is not None and str(node.datatype) != XSD_STRING:
-            return f"{text}^^{formats.shorten(str(node.datatype), {'xsd': XSD, **prefixes})}"
-        return text
-    return str(node)
+    """An rdflib term of the report as Turtle writes it, IRIs as prefixed names."""
+    return None if node is None else terms.n3(terms.to_ox(node), prefixes)
 
 
 def _kept_report(report_graph, prefixes: dict[str, str]):

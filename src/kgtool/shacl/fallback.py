@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .. import rdfio
+from ..terms import to_rdflib, to_rdflib_graph
 from . import Unsupported
 from .vocab import SH, TYPE
 
@@ -25,18 +25,12 @@ def validate(data: list[ox.Triple], shapes: list[ox.Triple], keep: set | None = 
     import pyshacl
     import rdflib
 
-    def graph(triples):
-        g = rdflib.Graph()
-        for t in triples:
-            g.add((rdfio.to_rdflib_term(t.subject), rdfio.to_rdflib_term(t.predicate), rdfio.to_rdflib_term(t.object)))
-        return g
-
     _conforms, report, _text = pyshacl.validate(
-        graph(data), shacl_graph=graph(shapes), inference="none", advanced=True,
+        to_rdflib_graph(data), shacl_graph=to_rdflib_graph(shapes), inference="none", advanced=True,
         allow_warnings=True, allow_infos=True, do_owl_imports=False, inplace=True,
     )
     sh = rdflib.Namespace(SH.base)
-    wanted = None if keep is None else {rdfio.to_rdflib_term(n) for n in keep}
+    wanted = None if keep is None else {to_rdflib(n) for n in keep}
     [top] = report.subjects(rdflib.RDF.type, sh.ValidationReport)
     for r in list(report.objects(top, sh.result)):
         if wanted is not None and report.value(r, sh.focusNode) not in wanted:

@@ -9,6 +9,7 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
+from ..terms import to_rdflib
 from . import paths
 from .graph import Graph
 from .vocab import FIRST, SH_NS, XSD_STRING
@@ -40,14 +41,7 @@ class Result:
 
 def rdf_term(term):
     """A pyoxigraph term as the rdflib term, a literal kept as written (rdflib would write "01"^^xsd:integer as "1")."""
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language, normalize=False)
-    datatype = None if term.datatype == XSD_STRING else rdflib.URIRef(term.datatype.value)
-    return rdflib.Literal(term.value, datatype=datatype, normalize=False)
+    return to_rdflib(term, as_written=True)
 
 
 def fill(template: str, bindings: dict) -> str:
