@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Literal
@@ -11,7 +12,7 @@ import pyoxigraph as ox
 
 from .errors import InputError, UsageError
 from .terms import render_term, shorten  # noqa: F401  (formats.shorten: cli/add.py and cli/stats.py use it)
-from .vocab import RDF_TYPE, XSD, XSD_STRING
+from .vocab import OWL, RDF_TYPE, XSD, XSD_STRING
 
 Kind = Literal["graph", "results"]
 
@@ -34,7 +35,12 @@ class Format:
     write: Callable[..., None]
     rdf_format: Any = None  # pyoxigraph.RdfFormat for graph formats (parsing and writing)
     description: str = ""
-    needs_context: bool = False  # the writer compacts with the home's JSON-LD context (WriteOptions.context)
+    needs_context: bool = False  # the writer compacts with the home's JSON-LD context (WriteOptions.context, from jsonld_context)
+
+    @property
+    def keeps_named_graphs(self) -> bool:
+        """Whether the format carries named graphs (a dataset: nq, trig, json-ld): its writer takes their quads too."""
+        return bool(self.rdf_format is not None and self.rdf_format.supports_datasets)
 
 
 def _rows(result, prefixes: dict[str, str]) -> tuple[list[str], list[list[str]]]:
@@ -235,13 +241,8 @@ class _Compactor:
         return {"@value": term.value, "@type": self.iri(term.datatype.value)}
 
 
-def write_jsonld(triples: Iterable, out: BinaryIO, options: WriteOptions) -> None:
-    """Compacted JSON-LD with an inline @context (the home's prefixes and ontology terms), nodes sorted by @id.
-
-    Literals stay strings with their datatype ("@value"/"@type"), never JSON numbers, so that a
-    JSON-LD processor expands the document to exactly the triples written.
-    """
-    context = options.context if options.context is not None else _sorted_prefixes({k: v for k, v in options.prefixes.items() if k})
+def _jsonld_document(triples: Iterable, context: dict[str, Any]) -> dict[str, Any]:
+    """{"@context": context, "@graph": [nodes sorted by @id]}: each subject's properties compacted, rdf:type first."""
     c = _Compactor(context)
     nodes: dict[Any, dict[str, Any]] = {}
     for t in sorted(triples, key=_triple_key):
@@ -262,8 +263,71 @@ def write_jsonld(triples: Iterable, out: BinaryIO, options: WriteOptions) -> Non
         ordered.update(sorted(node.items()))
         graph.append({k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in ordered.items()})
     graph.sort(key=lambda n: n["@id"])
-    doc = {"@context": context, "@graph": graph}
+    return {"@context": context, "@graph": graph}
+
+
+def write_jsonld(things: Iterable, out: BinaryIO, options: WriteOptions) -> None:
+    """Compacted JSON-LD with an inline @context (the home's prefixes and ontology terms), nodes sorted by @id.
+
+    Literals stay strings with their datatype ("@value"/"@type"), never JSON numbers, so that a
+    JSON-LD processor expands the document to exactly the triples written. Quads of named
+    graphs make each graph a node with its own "@graph", beside that node's default-graph
+    properties (JSON-LD 1.1 §4.9, https://www.w3.org/TR/json-ld11/#named-graphs).
+    """
+    context = options.context if options.context is not None else _sorted_prefixes({k: v for k, v in options.prefixes.items() if k})
+    default: list = []
+    graphs: dict = {}
+    for t in things:
+        if isinstance(t, ox.Quad) and not isinstance(t.graph_name, ox.DefaultGraph):
+            graphs.setdefault(t.graph_name, []).append(t.triple)
+        else:
+            default.append(t)
+    doc = _jsonld_document(default, context)
+    if graphs:
+        ids = _Compactor(context)
+        nodes = {node["@id"]: node for node in doc["@graph"]}
+        for name, triples in graphs.items():
+            node = nodes.setdefault(ids.node_id(name), {"@id": ids.node_id(name)})
+            node["@graph"] = _jsonld_document(triples, context)["@graph"]
+        doc["@graph"] = [nodes[k] for k in sorted(nodes)]
     out.write(json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+
+
+# A term must not look like a keyword (@...), a compact IRI (a:b) or an IRI: plain names only.
+_TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+def jsonld_context(prefixes: dict[str, str], store: ox.Store, ontology: list) -> dict[str, Any]:
+    """A JSON-LD @context: the prefixes, plus a short term for each class and property declared in the graphs `ontology` of `store`.
+
+    Object properties are coerced to IRIs ("@type": "@id"); datatype properties keep each
+    value's own datatype, so that expansion gives back exactly the exported graph. A local
+    name that is ambiguous, clashes with a prefix or is not a plain name gets no term.
+    """
+    context: dict[str, Any] = {name: ns for name, ns in prefixes.items() if name}
+    query = f"""
+        SELECT ?term ?kind WHERE {{
+          VALUES ?kind {{ <{OWL}Class> <{OWL}ObjectProperty> <{OWL}DatatypeProperty> }}
+          ?term a ?kind FILTER(isIRI(?term))
+        }} ORDER BY ?term"""
+    kinds: dict[str, set[str]] = {}
+    for row in store.query(query, default_graph=ontology, named_graphs=[]):
+        kinds.setdefault(row["term"].value, set()).add(row["kind"].value.rsplit("#", 1)[-1])
+    taken = set(context)
+    locals_seen: dict[str, int] = {}
+    for iri in kinds:
+        local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        locals_seen[local] = locals_seen.get(local, 0) + 1
+    for iri, kind in kinds.items():
+        local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        if not local or local in taken or locals_seen[local] > 1 or not _TERM.match(local):
+            continue  # ambiguous, clashing with a prefix, or not a plain name: leave it as a compact IRI
+        if "ObjectProperty" in kind and "DatatypeProperty" not in kind:
+            context[local] = {"@id": iri, "@type": "@id"}
+        else:
+            context[local] = iri
+        taken.add(local)
+    return context
 
 
 R = ox.QueryResultsFormat
