@@ -28,7 +28,7 @@ def label(kg, home: Path) -> str:
 def later(monkeypatch, seconds: float = 10.0) -> None:
     """Make kgtool hash files as if `seconds` had passed since they changed (past the racy window)."""
     real = time.time_ns
-    monkeypatch.setattr(store.time, "time_ns", lambda: real() + int(seconds * 1e9))
+    monkeypatch.setattr(time, "time_ns", lambda: real() + int(seconds * 1e9))
 
 
 def test_editing_a_data_file_between_two_queries_changes_the_answer(kg, home):
