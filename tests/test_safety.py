@@ -284,8 +284,17 @@ def test_timeout_stops_a_runaway_query_with_one_line_and_exit_2(home):
     assert elapsed < 2 + 15, f"a 2 s timeout took {elapsed:.1f} s to stop the query"
 
 
-def test_queries_have_a_default_timeout_of_a_minute():
+def test_a_query_without_timeout_stops_at_the_default_of_a_minute():
+    """`kgtool query` with no --timeout is bounded by sparql.DEFAULT_TIMEOUT (a minute): lowered
+    to 1 s in the child process, a runaway query run through the command line stops there."""
     assert sparql.DEFAULT_TIMEOUT == 60
+    main = "import kgtool.sparql; kgtool.sparql.DEFAULT_TIMEOUT = 1.0; from kgtool.cli import main; main()"
+    start = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", main, "query", RUNAWAY], capture_output=True, text=True, timeout=120)
+    elapsed = time.monotonic() - start
+    assert (result.returncode, result.stdout) == (ExitCode.ERROR, "")
+    assert result.stderr == "Error: the query did not finish within 1 s (use --timeout to allow longer)\n"
+    assert elapsed < 1 + 15
 
 
 def deep(kind: str, n: int) -> str:
