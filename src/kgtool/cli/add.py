@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .. import formats
 from ..errors import ExitCode
+from ..terms import shorten
 from . import ALLOW_REMOTE_CONTEXTS_OPTION, Ctx
 
 ADD_LISTS_NEW_ENTITIES = 20  # add --dry-run names at most this many new entities
@@ -46,7 +46,7 @@ def add(ctx: Ctx, files, dry_run, strict, allow_remote):
         return ExitCode.OK
     click.echo(f"Would add {outcome.added} new triple(s) of {outcome.submitted}, describing {entities}; nothing was changed (dry run).")
     for iri in outcome.new_subjects[:ADD_LISTS_NEW_ENTITIES]:
-        click.echo(f"  new: {formats.shorten(iri, outcome.prefixes)}")
+        click.echo(f"  new: {shorten(iri, outcome.prefixes)}")
     if n > ADD_LISTS_NEW_ENTITIES:
         click.echo(f"  ... and {n - ADD_LISTS_NEW_ENTITIES} more")
     return ExitCode.OK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import sys
@@ -35,21 +36,14 @@ class Output:
                 # devnull so the interpreter's last flush does not fail again (Python docs, 'SIGPIPE').
                 os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
             return
-        target = Path(self.path)
-        try:
-            import tempfile
+        from ..fsutil import atomic_write
 
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent if str(target.parent) else ".")
+        if not Path(self.path).parent.is_dir():  # -o writes a file; it does not make directories
+            raise KgError(f"cannot write: {os.strerror(errno.ENOENT)}", path=self.path)
+        try:
+            atomic_write(Path(self.path), self.buffer.getbuffer(), fsync=False)
         except OSError as e:
             raise KgError(f"cannot write: {e.strerror}", path=self.path) from e
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(self.buffer.getbuffer())
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
 
 
 def terminal_width() -> int | None:

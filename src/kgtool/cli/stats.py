@@ -6,15 +6,15 @@ import json
 
 import click
 
-from .. import formats
 from ..errors import ExitCode
+from ..terms import shorten
 from . import Ctx
 
 LISTED = 25  # the text lists at most this many classes and properties (json lists all)
 
 
 def _listed(title: str, counts: list, noun: str, prefixes: dict[str, str]) -> list[str]:
-    lines = [title] + [f"  {n:6d}  {formats.shorten(iri, prefixes)}" for iri, n in counts[:LISTED]]
+    lines = [title] + [f"  {n:6d}  {shorten(iri, prefixes)}" for iri, n in counts[:LISTED]]
     if len(counts) > LISTED:
         lines.append(f"  ... {len(counts) - LISTED} more {noun} (--format json lists all)")
     return lines
