@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
-from .. import rdfio
+from .. import terms
 from .noise import is_noise
 from .repairs import TYPE, WITHHELD_CLASSES, derive, presaturate
 
@@ -66,14 +66,10 @@ def closure(asserted: set[ox.Triple], reasoner: str, progress: Progress | None =
 def owlrl_closure(asserted: set[ox.Triple], progress: Progress | None) -> set[ox.Triple]:
     """The OWL RL closure of `asserted` by owlrl, noise included."""
     import owlrl
-    import rdflib
 
     if progress:
         progress("reasoning (owlrl)", 0, None)
-    graph = rdflib.Graph()
-    cache: dict = {}
-    for t in asserted:  # term by term, so that blank nodes keep their labels
-        graph.add(tuple(cache.get(x) or cache.setdefault(x, rdfio.to_rdflib_term(x)) for x in (t.subject, t.predicate, t.object)))
+    graph = terms.to_rdflib_graph(asserted)  # term by term, so that blank nodes keep their labels
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
     closure = _closure_to_ox(graph)
     if progress:
@@ -105,9 +101,10 @@ def _closure_to_ox(triples) -> set[ox.Triple]:
     """rdflib (s, p, o) tuples as pyoxigraph Triples, skipping generalized ones (literal subjects)."""
     closure = set()
     cache: dict = {}
+    to_ox = terms.to_ox
     for s, p, o in triples:
         try:
-            closure.add(ox.Triple(cache.get(s) or cache.setdefault(s, rdfio.to_ox_term(s)), cache.get(p) or cache.setdefault(p, rdfio.to_ox_term(p)), cache.get(o) or cache.setdefault(o, rdfio.to_ox_term(o))))
+            closure.add(ox.Triple(cache.get(s) or cache.setdefault(s, to_ox(s)), cache.get(p) or cache.setdefault(p, to_ox(p)), cache.get(o) or cache.setdefault(o, to_ox(o))))
         except (TypeError, ValueError):
             continue
     return closure

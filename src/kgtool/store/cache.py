@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import HomeError
+from ..fsutil import atomic_write
 from ..home import Home
 
 CACHE_FORMAT = "6"  # bump when the layout of the cache changes (6: named graphs, blank nodes labelled per file)
@@ -68,9 +69,7 @@ def digests(home: Home, files: list[Path], memo_path: Path | None) -> dict[str, 
             changed = True
     if memo_path is not None and (changed or len(fresh) != len(memo)):
         try:
-            tmp = memo_path.with_name(f".{memo_path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(fresh), encoding="utf-8")
-            os.replace(tmp, memo_path)
+            atomic_write(memo_path, json.dumps(fresh).encode("utf-8"), fsync=False)  # a memo: losing it costs a hash
         except OSError:
             pass  # a read-only state directory only costs speed
     return out
