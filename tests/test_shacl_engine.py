@@ -20,7 +20,9 @@ import pyshacl
 import pytest
 import rdflib
 
-from kgtool import rdfio, shacl, terms, validation, vocab
+from kgtool import rdfio, shacl, terms, vocab
+from kgtool.shacl import paths
+from kgtool.shacl.graph import Graph
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -55,6 +57,7 @@ def results(report, pyshacl_messages: bool = False) -> collections.Counter:
     keeps it, so that an English message stays the one shown (see test_sparql_constraints_...).
     """
     found = collections.Counter()
+    as_ox = Graph(terms.to_ox_triples(report))  # to read the paths with kgtool's reader of SHACL paths
     for top in report.subjects(rdflib.RDF.type, SH.ValidationReport):
         for r in report.objects(top, SH.result):
             sparql = report.value(r, SH.sourceConstraintComponent) == SH.SPARQLConstraintComponent
@@ -65,7 +68,7 @@ def results(report, pyshacl_messages: bool = False) -> collections.Counter:
                 messages = [(re.sub(r"\[(.*)\]$", lambda m: str(sorted(m.group(1).split(", "))), text), lang) for text, lang in messages]
             found[(
                 report.value(r, SH.focusNode),
-                validation._path(report, path, {}) if path is not None else None,
+                paths.text(paths.read(as_ox, terms.to_ox(path)), lambda iri: terms.n3(iri, {})) if path is not None else None,
                 report.value(r, SH.value),
                 report.value(r, SH.sourceShape),  # a blank node shape: the same node as in the shapes given
                 report.value(r, SH.sourceConstraintComponent),
@@ -320,3 +323,21 @@ def test_sh_or_of_a_class_and_a_node_kind_judges_each_value():
     """)
     found = assert_same(data, shapes)
     assert {str(k[2]) for k in found} == {"http://example.org/other"}
+
+
+@pytest.mark.parametrize("path, shown", [
+    ("ex:p", "ex:p"),
+    ("[ sh:inversePath ex:p ]", "^ex:p"),
+    ("( ex:a [ sh:inversePath ex:b ] )", "ex:a/^ex:b"),
+    ("[ sh:zeroOrMorePath ( ex:a ex:b ) ]", "(ex:a/ex:b)*"),
+    ("[ sh:alternativePath ( ex:a [ sh:zeroOrMorePath ex:b ] ) ]", "ex:a|(ex:b*)"),
+    ("[ sh:inversePath ( ex:a ex:b ) ]", "^(ex:a/ex:b)"),
+    ("[ sh:oneOrMorePath [ sh:inversePath ex:a ] ]", "^ex:a+"),
+    ("[ sh:zeroOrOnePath [ sh:alternativePath ( ex:a ex:b ) ] ]", "(ex:a|ex:b)?"),
+    ("( ( ex:a ex:b ) ex:c )", "(ex:a/ex:b)/ex:c"),
+])
+def test_a_path_is_shown_in_sparql_syntax_with_parentheses_only_where_needed(path, shown):
+    triples = turtle(f"ex:s ex:path {path} .")
+    g = Graph(triples)
+    node = g.value(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/path"))
+    assert paths.text(paths.read(g, node), lambda iri: terms.n3(iri, {"ex": "http://example.org/"})) == shown

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kgtool import home as homes
-from kgtool import submission, validation
+from kgtool import lines, submission, submitted, validation
 
 TESTS = Path(__file__).resolve().parent
 SUBMISSIONS = TESTS / "fixtures" / "submissions"
@@ -143,7 +143,7 @@ def test_subject_lines_follow_prefixes_base_and_escapes():
         "ex:c\\-d ex:p 1 .\n"  # 5
         "<http://other.org/x> ex:p ex:b .\n"  # 6
     )
-    assert validation.subject_lines(text) == {
+    assert lines.subject_lines(text) == {
         "http://example.org/a": 3,
         "http://example.org/ns#b": 4,
         "http://example.org/ns#c-d": 5,
@@ -161,26 +161,28 @@ def test_subject_lines_skip_objects_strings_comments_and_nested_nodes():
         "[ ex:p ex:x ] ex:q ex:y .\n"  # 6
         "ex:a ex:p 1.5 , -2 , true ; ex:q 'single' .\n"  # 7
     )
-    assert validation.subject_lines(text) == {"http://example.org/ns#s": 3, "http://example.org/ns#a": 7}
+    assert lines.subject_lines(text) == {"http://example.org/ns#s": 3, "http://example.org/ns#a": 7}
 
 
 def test_subject_lines_do_not_take_a_trig_graph_name_for_a_subject():
     text = "@prefix ex: <http://example.org/ns#> .\n{ ex:a ex:p ex:b . }\nGRAPH ex:g { ex:c ex:p ex:d }\nex:h { ex:e ex:p ex:f }\n"
-    assert validation.subject_lines(text) == {"http://example.org/ns#a": 2, "http://example.org/ns#c": 3, "http://example.org/ns#e": 4}
+    assert lines.subject_lines(text) == {"http://example.org/ns#a": 2, "http://example.org/ns#c": 3, "http://example.org/ns#e": 4}
 
 
 def test_subject_lines_of_ntriples_are_the_lines_of_the_first_triples():
     text = "<http://e/a> <http://e/p> <http://e/b> .\n<http://e/b> <http://e/p> \"x\" .\n<http://e/a> <http://e/p> \"y\" .\n"
-    assert validation.subject_lines(text) == {"http://e/a": 1, "http://e/b": 2}
+    assert lines.subject_lines(text) == {"http://e/a": 1, "http://e/b": 2}
 
 
-def test_locate_says_nothing_for_formats_without_lines(tmp_path):
-    path = tmp_path / "x.jsonld"
-    path.write_text('{"@id": "http://e/a", "http://e/p": "x"}', encoding="utf-8")
-    assert validation.locate(path, "http://e/a") is None
+def test_a_submitted_file_names_lines_only_in_formats_that_have_them(tmp_path):
+    jsonld = tmp_path / "x.jsonld"
+    jsonld.write_text('{"@id": "http://e/a", "http://e/p": "x"}', encoding="utf-8")
     nt = tmp_path / "x.nt"
     nt.write_text('<http://e/a> <http://e/p> "x" .\n', encoding="utf-8")
-    assert validation.locate(nt, "http://e/a") == 1
+    parsed = submitted.read([str(jsonld), str(nt)])
+    assert [f.line_of("http://e/a") for f in parsed.files] == [None, 1]
+    assert parsed.where("http://e/a") == (str(jsonld), None)  # the first file that describes it
+    assert parsed.where("http://e/b") is None
 
 
 CF_NS = {"cf": "https://w3id.org/kgtool/conflict#"}

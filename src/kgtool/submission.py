@@ -16,7 +16,8 @@ import pyoxigraph as ox
 from .errors import HomeError, KgError
 from .fsutil import atomic_write
 from .home import Home, exclusive_lock
-from .validation import Report, Submission, read, validate_submission
+from .submitted import Submission, read
+from .validation import Report, validate_submission
 from .vocab import DCTERMS as DCT
 from .vocab import PROV, RDF_TYPE, RDFS, XSD
 

@@ -7,34 +7,29 @@ The SHACL engine is the `shacl` package; this module chooses what it judges and 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from . import formats, rdfio, shacl, terms
+from . import formats, rdfio, shacl, submitted, terms
+from .shacl import paths
 from .shacl.graph import Graph
-from .errors import KgError
 from .home import Home
-from .vocab import RDF_TYPE, RDFS_SUBCLASS_OF, SH, WELL_KNOWN, XSD_STRING
+from .vocab import RDF_TYPE, RDFS_SUBCLASS_OF, SH, TYPE, WELL_KNOWN, XSD_STRING, Namespace
 
 SEVERITY_NAMES = {SH + "Violation": "Violation", SH + "Warning": "Warning", SH + "Info": "Info"}
 # --fail-on LEVEL fails on a result of that severity or worse; a custom severity ranks as a violation.
 LEVELS = {"violation": 0, "warning": 1, "info": 2}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+_SH = Namespace(SH)
 REPORT_FORMAT = 1  # the "format" of the JSON report; bumped only on an incompatible change
 # How far a focus node's description is followed (1: its own triples; 2: also the
 # descriptions of the nodes it refers to, e.g. their types for sh:class).
 DEPTH = 2
-# Formats whose files can be scanned for the line where a node is first a subject.
-LINE_FORMATS = ("turtle", "nt", "nq", "trig")
 
 
 @dataclass
@@ -83,14 +78,19 @@ class Result:
 class Report:
     """The outcome of validating some files against the home."""
 
-    conforms: bool  # sh:conforms: no result of any severity (https://www.w3.org/TR/shacl/#conforms)
     results: list[Result] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    report_graph: Any = None  # the W3C validation report (rdflib Graph), of the kept results
+    # The W3C validation report of the results, but its verdict (sh:conforms, added by to_turtle): pyoxigraph triples
+    report_graph: list[ox.Triple] = field(default_factory=list)
     triples: int = 0  # triples in the submitted files
     focus_nodes: int = 0  # resources judged: the submission's and those it touches (not counting literals and classes)
     checked_triples: int = 0  # triples of the data graph validated
     prefixes: dict[str, str] = field(default_factory=dict)  # to write IRIs as prefixed names
+
+    @property
+    def conforms(self) -> bool:
+        """sh:conforms, the verdict: no result of any severity (https://www.w3.org/TR/shacl/#conforms)."""
+        return not self.results
 
     def counts(self) -> dict[str, int]:
         """Results per severity: Violation, Warning and Info always, then any custom severity."""
@@ -125,7 +125,8 @@ class Report:
 
     def to_turtle(self) -> str:
         """The W3C report in Turtle, by kgtool's Turtle writer (rdflib's would write "1"^^xsd:boolean as 1)."""
-        triples = terms.to_ox_triples(self.report_graph)
+        node = next(t.subject for t in self.report_graph if t.predicate == TYPE and t.object == _SH.ValidationReport)
+        triples = [*self.report_graph, ox.Triple(node, _SH.conforms, ox.Literal(self.conforms))]
         names = {t.value for triple in triples for t in triple if isinstance(t, ox.NamedNode)}
         names |= {t.datatype.value for triple in triples for t in triple if isinstance(t, ox.Literal)}
         used = {p: ns for p, ns in self.prefixes.items() if any(n.startswith(ns) for n in names)}
@@ -137,192 +138,6 @@ class Report:
 def rank(severity: str) -> int:
     """0 for Violation (and custom severities), 1 for Warning, 2 for Info."""
     return SEVERITY_ORDER.get(severity, 0)
-
-
-# --------------------------------------------------------------------------------------
-# reading the submitted files
-# --------------------------------------------------------------------------------------
-@dataclass
-class SubmittedFile:
-    """One file of a submission."""
-
-    display: str  # the name the user gave
-    name: str  # its base name
-    sha256: str
-    format: formats.Format
-    data: bytes = field(repr=False, default=b"")
-    subjects: set[str] = field(default_factory=set)  # IRIs it describes
-    _lines: dict[str, int] | None = field(default=None, repr=False)
-
-    def line_of(self, iri: str) -> int | None:
-        """The line where `iri` is first a subject, or None (not there, or a format that cannot tell)."""
-        if self.format.name not in LINE_FORMATS:
-            return None
-        if self._lines is None:
-            self._lines = subject_lines(self.data.decode("utf-8", errors="replace"))
-        return self._lines.get(iri)
-
-
-@dataclass
-class Submission:
-    """The parsed files of a submission."""
-
-    files: list[SubmittedFile]
-    triples: list[ox.Triple]
-    prefixes: dict[str, str]
-    notes: list[str]
-
-    def digest(self) -> str:
-        """A sha256 of the files' digests: the same files give the same digest, in any order."""
-        return hashlib.sha256("".join(sorted(f.sha256 for f in self.files)).encode()).hexdigest()
-
-
-def read(files: Iterable[str], allow_remote: bool = False) -> Submission:
-    """Parse the files of a submission; InputError (exit 2) for one that cannot be read."""
-    submitted: list[SubmittedFile] = []
-    triples: list[ox.Triple] = []
-    prefixes: dict[str, str] = {}
-    notes: list[str] = []
-    for name in files:
-        path = Path(name)
-        fmt = formats.for_path(path)
-        data = rdfio.read_bytes(path, name)
-        # As the home reads its files: relative IRIs against the file, blank nodes named from its
-        # bytes; so a home data file given again is the same triples, which a set holds once.
-        parsed = rdfio.parse_bytes(data, fmt, name, allow_remote, base_iri=rdfio.file_iri(path))
-        if not parsed.triples:
-            notes.append(f"{name}: no triples")
-        triples.extend(parsed.triples)
-        for k, v in parsed.prefixes.items():
-            prefixes.setdefault(k, v)
-        subjects = {t.subject.value for t in parsed.triples if isinstance(t.subject, ox.NamedNode)}
-        submitted.append(SubmittedFile(name, path.name, hashlib.sha256(data).hexdigest(), fmt, data, subjects))
-    return Submission(submitted, triples, prefixes, notes)
-
-
-# --------------------------------------------------------------------------------------
-# where a node is first described: a small Turtle-family scanner
-# --------------------------------------------------------------------------------------
-_PN_CHARS = r"[\w\-\u00B7\u0300-\u036F\u203F-\u2040]"
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
-  | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\s]*(?:\\u[0-9A-Fa-f]{4}[^<>"{}|^`\\\s]*|\\U[0-9A-Fa-f]{8}[^<>"{}|^`\\\s]*)*>)
-  | (?P<directive>@prefix\b|@base\b)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<bnode>_:(?:%s|\.(?=%s))*)
-  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF](?:%s|\.(?=%s))*)?:(?:(?:%s|:|%%[0-9A-Fa-f]{2}|\\.)|\.(?=(?:%s|:|%%|\\)))*)
-  | (?P<number>[+-]?(?:\d*\.\d+|\d+)(?:[eE][+-]?\d+)?)
-  | (?P<word>[A-Za-z]+)
-  | (?P<punct>\^\^|[.;,\[\](){}])
-  | (?P<other>.)
-    """
-    % ((_PN_CHARS,) * 6),
-    re.VERBOSE | re.DOTALL,
-)
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def _unescape_iri(text: str) -> str:
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-
-
-def _resolve(base: str, ref: str) -> str:
-    """`ref` resolved against `base` (RFC 3986), keeping an empty fragment as N-Triples writes it."""
-    ref = _unescape_iri(ref)
-    if not base or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", ref):
-        return ref
-    out = urljoin(base, ref)
-    return out + "#" if ref.endswith("#") and not out.endswith("#") else out
-
-
-def subject_lines(text: str) -> dict[str, int]:
-    """For a Turtle, TriG, N-Triples or N-Quads document: each IRI it describes → the line where it is first a subject.
-
-    Only the first term of a statement is a subject (https://www.w3.org/TR/turtle/#grammar-production-triples);
-    a node that appears only as an object, or inside [ ... ], has no line.
-    """
-    lines: dict[str, int] = {}
-    prefixes: dict[str, str] = {}
-    base = ""
-    expect_subject = True
-    depth = 0  # inside [ ] or ( )
-    directive: str | None = None  # "prefix" or "base" while reading one
-    pending_prefix: str | None = None
-    candidate: tuple[str, int] | None = None  # a subject, unless a '{' follows (then a TriG graph name)
-    line = 1
-    pos = 0
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        value = m.group()
-        start = m.start()
-        line += text.count("\n", pos, start)
-        pos = start
-        if kind in ("ws", "comment"):
-            continue
-        if candidate is not None:
-            if not (kind == "punct" and value == "{"):
-                lines.setdefault(*candidate)
-            candidate = None
-        if directive is not None:
-            if kind == "pname" and directive == "prefix":
-                pending_prefix = value[:-1] if value.endswith(":") else value.split(":", 1)[0]
-            elif kind == "iri":
-                iri = _resolve(base, value[1:-1])
-                if directive == "prefix" and pending_prefix is not None:
-                    prefixes[pending_prefix] = iri
-                elif directive == "base":
-                    base = iri
-                directive = None
-                expect_subject = True
-            continue
-        if kind == "directive" or (kind == "word" and value.upper() in ("PREFIX", "BASE") and expect_subject):
-            directive = value.lstrip("@").lower()
-            pending_prefix = None
-            continue
-        if kind == "punct":
-            if value in "[(":
-                depth += 1
-                expect_subject = False
-            elif value in "])":
-                depth = max(0, depth - 1)
-            elif value in ".{}" and depth == 0:
-                expect_subject = True
-            continue
-        if kind == "word" and value.upper() == "GRAPH" and expect_subject:
-            continue
-        if expect_subject and depth == 0 and kind in ("iri", "pname"):
-            iri = None
-            if kind == "iri":
-                iri = _resolve(base, value[1:-1])
-            else:
-                prefix, _, local = value.partition(":")
-                if prefix in prefixes:
-                    iri = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
-            if iri is not None:
-                candidate = (iri, line)
-        expect_subject = False
-    if candidate is not None:
-        lines.setdefault(*candidate)
-    return lines
-
-
-def locate(path: Path, iri: str) -> int | None:
-    """The first line of a Turtle-family file where `iri` is a subject; None if it is not, or the format cannot tell."""
-    try:
-        fmt = formats.for_path(path)
-    except KgError:
-        return None
-    if fmt.name not in LINE_FORMATS:
-        return None
-    try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    return subject_lines(text).get(iri)
 
 
 # --------------------------------------------------------------------------------------
@@ -475,150 +290,115 @@ def _once(data: set[ox.Triple], submitted: list[ox.Triple]) -> set[ox.Triple]:
 # --------------------------------------------------------------------------------------
 # reading the report
 # --------------------------------------------------------------------------------------
-def _term(node: Any, prefixes: dict[str, str]) -> str | None:
-    """An rdflib term of the report as Turtle writes it, IRIs as prefixed names."""
-    return None if node is None else terms.n3(terms.to_ox(node), prefixes)
-
-
-def _kept_report(report_graph, prefixes: dict[str, str]):
-    """The W3C report graph with the home's prefixes bound and nothing but its results, and their nodes."""
-    import rdflib
-
-    sh = rdflib.Namespace(SH)
+def _kept(report: Graph) -> tuple[list[ox.Triple], list]:
+    """(the report without its verdict: a report node, its top-level results and their descriptions; those results' nodes)."""
     # The top-level results only: a nested sh:detail is also typed sh:ValidationResult.
-    top = [r for report in report_graph.subjects(rdflib.RDF.type, sh.ValidationReport) for r in report_graph.objects(report, sh.result)]
-    results = list(top)
-    out = rdflib.Graph()
-    for prefix, ns in prefixes.items():
-        out.bind(prefix, ns, override=True)
-    out.bind("sh", SH, override=True)
-    report = rdflib.BNode()
-    out.add((report, rdflib.RDF.type, sh.ValidationReport))
-    out.add((report, sh.conforms, rdflib.Literal(not results)))  # any result, whatever its severity (SHACL §3.1)
-    seen = set()
+    results = [r for node in report.subjects(TYPE, _SH.ValidationReport) for r in report.objects(node, _SH.result)]
+    node = ox.BlankNode()
+    out = [ox.Triple(node, TYPE, _SH.ValidationReport)]
+    seen: set = set()
 
-    def copy(node) -> None:
-        if node in seen:
-            return
-        seen.add(node)
-        for p, o in report_graph.predicate_objects(node):
-            out.add((node, p, o))
-            if isinstance(o, rdflib.BNode):
-                copy(o)
+    def copy(subject) -> None:
+        todo = [subject]
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            for p, objects in report.properties(n).items():
+                for o in objects:
+                    out.append(ox.Triple(n, p, o))
+                    if isinstance(o, ox.BlankNode):
+                        todo.append(o)
 
     for r in results:
-        out.add((report, sh.result, r))
+        out.append(ox.Triple(node, _SH.result, r))
         copy(r)
     return out, results
 
 
-def _path(graph, node, prefixes: dict[str, str], depth: int = 0) -> str | None:
-    """A SHACL property path written as a SPARQL property path (https://www.w3.org/TR/shacl/#property-paths)."""
-    import rdflib
-    from rdflib.collection import Collection
-
-    sh = rdflib.Namespace(SH)
+def _path(report: Graph, node, prefixes: dict[str, str]) -> str | None:
+    """A result's sh:resultPath as a person reads it (shacl.paths.text)."""
     if node is None:
         return None
-    if isinstance(node, rdflib.URIRef):
-        return _term(node, prefixes)
-    if depth > 20:
+    try:
+        path = paths.read(report, node)
+    except paths.PathError:
         return "(complex path)"
-
-    def sub(n) -> str:
-        text = _path(graph, n, prefixes, depth + 1) or "?"
-        return text if isinstance(n, rdflib.URIRef) or text.startswith(("(", "^")) else f"({text})"
-
-    inverse = graph.value(node, sh.inversePath)
-    if inverse is not None:
-        return "^" + sub(inverse)
-    alternatives = graph.value(node, sh.alternativePath)
-    if alternatives is not None:
-        return "|".join(sub(n) for n in Collection(graph, alternatives))
-    for predicate, mark in ((sh.zeroOrMorePath, "*"), (sh.oneOrMorePath, "+"), (sh.zeroOrOnePath, "?")):
-        inner = graph.value(node, predicate)
-        if inner is not None:
-            return sub(inner) + mark
-    if graph.value(node, rdflib.RDF.first) is not None:
-        return "/".join(sub(n) for n in Collection(graph, node))
-    return "(complex path)"
+    return paths.text(path, lambda iri: terms.n3(iri, prefixes))
 
 
 def _fill(message: str, value, focus, path) -> str:
     """Fill {?value}, {?this} and {?path} in a message template, as a SHACL-SPARQL message would be
     (https://www.w3.org/TR/shacl/#sparql-constraints-variables); pySHACL fills them only there."""
-    import rdflib
-
-    def plain(node) -> str | None:
-        if node is None or isinstance(node, rdflib.BNode):
-            return None
-        return str(node)
-
     for name, node in (("value", value), ("this", focus), ("path", path)):
-        text = plain(node)
-        if text is not None:
-            message = message.replace("{?" + name + "}", text).replace("{$" + name + "}", text)
+        if node is not None and not isinstance(node, ox.BlankNode):
+            message = message.replace("{?" + name + "}", node.value).replace("{$" + name + "}", node.value)
     return message
 
 
-def read_results(report_graph, prefixes: dict[str, str], nodes=None) -> list[Result]:
-    """The results of a W3C report graph (or of `nodes` in it), in a stable order."""
-    import rdflib
-
-    sh = rdflib.Namespace(SH)
-    if nodes is None:
-        nodes = [r for report in report_graph.subjects(rdflib.RDF.type, sh.ValidationReport) for r in report_graph.objects(report, sh.result)]
+def read_results(report: Graph, prefixes: dict[str, str], nodes) -> list[Result]:
+    """The results of the report graph's result `nodes`, in a stable order."""
     results = []
     for r in nodes:
-        severity_iri = report_graph.value(r, sh.resultSeverity)
-        severity = SEVERITY_NAMES.get(str(severity_iri)) or _term(severity_iri, prefixes) or "Violation"
-        messages = sorted(report_graph.objects(r, sh.resultMessage), key=lambda m: (getattr(m, "language", None) not in (None, "en"), str(m)))
-        path = report_graph.value(r, sh.resultPath)
-        focus = report_graph.value(r, sh.focusNode)
+        severity_iri = report.value(r, _SH.resultSeverity)
+        severity = SEVERITY_NAMES.get(getattr(severity_iri, "value", None)) or terms.n3(severity_iri, prefixes) or "Violation"
+        messages = sorted(report.objects(r, _SH.resultMessage), key=lambda m: (getattr(m, "language", None) not in (None, "en"), m.value))
+        path = report.value(r, _SH.resultPath)
+        focus = report.value(r, _SH.focusNode)
+        value = report.value(r, _SH.value)
         results.append(
             Result(
                 severity=severity,
-                focus=_term(focus, prefixes) or "",
-                focus_iri=str(focus) if isinstance(focus, rdflib.URIRef) else None,
-                path=_path(report_graph, path, prefixes),
-                value=_term(report_graph.value(r, sh.value), prefixes),
-                message=_fill(str(messages[0]), report_graph.value(r, sh.value), focus, path) if messages else "(no message)",
-                shape=_term(report_graph.value(r, sh.sourceShape), prefixes),
-                constraint=_term(report_graph.value(r, sh.sourceConstraintComponent), {"sh": SH}),
+                focus=terms.n3(focus, prefixes) or "",
+                focus_iri=focus.value if isinstance(focus, ox.NamedNode) else None,
+                path=_path(report, path, prefixes),
+                value=terms.n3(value, prefixes),
+                message=_fill(messages[0].value, value, focus, path) if messages else "(no message)",
+                shape=terms.n3(report.value(r, _SH.sourceShape), prefixes),
+                constraint=terms.n3(report.value(r, _SH.sourceConstraintComponent), {"sh": SH}),
             )
         )
     results.sort(key=lambda x: (rank(x.severity), x.focus, x.path or "", x.message, x.value or ""))
     return results
 
 
+def _report(full, prefixes: dict[str, str], **figures) -> Report:
+    """The Report of the engine's W3C report graph `full` (an rdflib Graph): its top-level results, read once."""
+    report = Graph(terms.to_ox_triples(full))
+    kept, nodes = _kept(report)
+    return Report(results=read_results(report, prefixes, nodes), report_graph=kept, prefixes={**prefixes, "sh": SH}, **figures)
+
+
 # --------------------------------------------------------------------------------------
 # entry points
 # --------------------------------------------------------------------------------------
-def validate_submission(loaded, submission: Submission) -> Report:
+def validate_submission(loaded, submission: submitted.Submission) -> Report:
     """Validate a parsed submission together with the part of the home it touches, under the home's shapes."""
     prefixes = dict(submission.prefixes)
     prefixes.update(loaded.prefixes)
     if not submission.triples:
-        return Report(conforms=True, notes=list(submission.notes), report_graph=_kept_report(_empty_report(), prefixes)[0], prefixes=prefixes)
+        empty = [ox.Triple(ox.BlankNode(), TYPE, _SH.ValidationReport)]
+        return Report(notes=list(submission.notes), report_graph=empty, prefixes=prefixes)
     shape_triples = shape_graph(loaded)
     shapes = Graph(shape_triples)
     named = {n for _, n in shapes.pairs(ox.NamedNode(SH + "targetNode"))}
     data, focus = neighbourhood(_Home(loaded), submission.triples, _shape_reads_backwards(shapes), named)
     data = _once(data, submission.triples)
     _conforms, full = shacl.validate(list(data), shape_triples, keep=focus)
-    report_graph, nodes = _kept_report(full, prefixes)
-    results = read_results(report_graph, prefixes, nodes)
-    _place(results, submission)
-    return Report(
-        conforms=not results,
-        results=results,
+    report = _report(
+        full,
+        prefixes,
         notes=list(submission.notes),
-        report_graph=report_graph,
         triples=len(set(submission.triples)),
         focus_nodes=len(focus - _values_only(submission.triples)),
         checked_triples=len(data),
-        prefixes={**prefixes, "sh": SH},
     )
+    for r in report.results:  # name the file (and line) that first describes each result's focus node
+        found = submission.where(r.focus_iri) if r.focus_iri is not None else None
+        if found is not None:
+            r.file, r.line = found
+    return report
 
 
 def shape_graph(loaded) -> list[ox.Triple]:
@@ -630,31 +410,11 @@ def shape_graph(loaded) -> list[ox.Triple]:
     return out
 
 
-def _empty_report():
-    import rdflib
-
-    g = rdflib.Graph()
-    g.add((rdflib.BNode(), rdflib.RDF.type, rdflib.URIRef(SH + "ValidationReport")))
-    return g
-
-
-def _place(results: list[Result], submission: Submission) -> None:
-    """Name the file (and line) that first describes each result's focus node."""
-    for r in results:
-        iri = r.focus_iri
-        if iri is None:
-            continue
-        for f in submission.files:
-            if iri in f.subjects:
-                r.file, r.line = f.display, f.line_of(iri)
-                break
-
-
 def validate(home: Home, files: list[str], allow_remote: bool = False) -> Report:
     """Validate `files` together with the home's ontology and data under the home's shapes."""
     from .store import load
 
-    submission = read(files, allow_remote)
+    submission = submitted.read(files, allow_remote)
     return validate_submission(load(home), submission)
 
 
@@ -665,6 +425,4 @@ def validate_home(home: Home, loaded=None) -> Report:
     loaded = loaded if loaded is not None else load(home)
     data = list(loaded.triples("graph"))
     _conforms, full = shacl.validate(data, shape_graph(loaded))
-    report_graph, nodes = _kept_report(full, loaded.prefixes)
-    results = read_results(report_graph, loaded.prefixes, nodes)
-    return Report(conforms=not results, results=results, report_graph=report_graph, checked_triples=len(data), prefixes={**loaded.prefixes, "sh": SH})
+    return _report(full, loaded.prefixes, checked_triples=len(data))

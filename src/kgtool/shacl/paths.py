@@ -1,4 +1,4 @@
-"""SHACL property paths (https://www.w3.org/TR/shacl/#property-paths): read once, then evaluated, written as SPARQL, and written into a report."""
+"""SHACL property paths (https://www.w3.org/TR/shacl/#property-paths): read once, then evaluated, written as SPARQL, as text for a person, and as RDF into a report."""
 
 from __future__ import annotations
 
@@ -101,6 +101,25 @@ def sparql(path: Path) -> str:
     if path.kind in "/|":
         return "(" + path.kind.join(sparql(a) for a in path.args) + ")"
     return f"({sparql(path.args[0])}){path.kind}"
+
+
+def text(path: Path, name, depth: int = 0) -> str:
+    """The path as a person reads it in a report: SPARQL property path syntax with the IRIs as `name(iri)` writes them,
+    parentheses only around a step that needs them (`^cf:member`, `(a/b)*`); past 20 levels, "(complex path)"."""
+    if path.kind == "iri":
+        return name(path.iri)
+    if depth > 20:
+        return "(complex path)"
+
+    def step(p: Path) -> str:
+        written = text(p, name, depth + 1)
+        return written if p.kind == "iri" or written.startswith(("(", "^")) else f"({written})"
+
+    if path.kind == "^":
+        return "^" + step(path.args[0])
+    if path.kind in "/|":
+        return path.kind.join(step(a) for a in path.args)
+    return step(path.args[0]) + path.kind
 
 
 def triples(path: Path) -> tuple[object, list[ox.Triple]]:
