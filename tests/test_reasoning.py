@@ -125,3 +125,18 @@ def test_functional_property_merges_only_values_of_one_subject_and_what_is_said_
     assert "<http://e/y> <http://www.w3.org/2002/07/owl#sameAs> <http://e/x>" in got
     assert "<http://e/y> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/C>" in got
     assert not any("<http://e/z> <http://www.w3.org/2002/07/owl#sameAs>" in t for t in got)
+
+
+def test_reach_includes_each_start_and_ends_on_a_cycle():
+    from kgtool.reasoning.relations import reach
+
+    assert reach({"a": {"b"}, "b": {"c", "a"}, "d": set()}) == {"a": {"a", "b", "c"}, "b": {"a", "b", "c"}, "d": {"d"}}
+
+
+def test_an_rdf_list_that_loops_or_lacks_a_cell_is_malformed():
+    from kgtool.reasoning.relations import rdf_list
+
+    first, rest = {"l1": "x", "l2": "y"}, {"l1": "l2", "l2": "nil"}
+    assert rdf_list(first, rest, "l1", "nil") == ["x", "y"]
+    assert rdf_list(first, {"l1": "l2", "l2": "l1"}, "l1", "nil") is None
+    assert rdf_list({"l1": "x"}, rest, "l1", "nil") is None

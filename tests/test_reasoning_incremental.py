@@ -187,3 +187,24 @@ def test_a_literal_that_looks_like_a_quoted_triple_keeps_the_rules_and_the_incre
     after = store.load(h)
     assert after.rebuilt == ["data", "reasoning (incremental)"]
     assert '<http://example.org/karabakh> <http://example.org/label> "a << b >> c"' in strs(after.triples("graph"))
+
+
+def test_a_qualified_max_cardinality_on_a_class_other_than_thing_is_left_to_the_general_reasoner():
+    # cls-maxqc3 is not compiled: the rules refuse the schema, and kgtool's entailments are the general reasoner's.
+    from kgtool.reasoning import compiled, ntriples
+
+    text = (
+        "@prefix : <http://example.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> . "
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        ":R owl:onProperty :capital ; owl:maxQualifiedCardinality 1 ; owl:onClass :City .\n"
+        ":s a :R ; :capital :a , :b . :a a :City . :b a :City . :Town rdfs:subClassOf :Place . :t a :Town .\n"
+    )
+    triples = turtle(text)
+    schema = {t for t in ntriples.from_ox(triples) if ntriples.is_schema(t)}
+    try:
+        compiled.Rules(reasoning.close_schema(schema))
+    except ntriples.Unsupported as e:
+        assert "cls-maxqc3" in str(e)
+    else:
+        raise AssertionError("cls-maxqc3 compiled")
+    assert strs(reasoning.entailments(triples, "kgtool")) == strs(reasoning.entailments(triples, reasoning.schema_reasoner()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .compiled import ClassPlan, Rules
+from .compiled import ClassPlan, PropertyPlan, Rules
 from .ntriples import SAME, TRIVIAL_TYPES, TYPE, Triple
 
 Progress = Callable[[str, int, "int | None"], None]  # (phase, done, total or None)
@@ -90,11 +90,11 @@ class Engine:
 
     # ---------------------------------------------------------------- rules
     def run(self) -> None:
-        """Apply the rules until nothing new comes; the PropertyPlan rules are inline (this loop is the hot path)."""
+        """Apply the rules to each new triple until nothing new comes."""
         rules = self.rules
         by_pred, by_class, indexed = rules.by_pred, rules.by_class, rules.indexed
         out, inn = self.out, self.inn
-        push, todo = self.push, self.todo
+        todo = self.todo
         done = 0
         while todo:
             t = todo.pop()
@@ -113,55 +113,59 @@ class Engine:
                     self._class_rules(s, o, plan)
                 continue
             plan = by_pred.get(p)
-            if plan is None:
-                continue
-            supers, domains, ranges, inverses, transitive, functional, inv_functional, c_left, c_right, hv, svf, avf, maxc = plan
-            for q in supers:
-                push((s, q, o))
-            for c in domains:
-                push((s, TYPE, c))
-            literal = o[0] == '"'
-            if not literal:
-                for c in ranges:
+            if plan is not None:
+                self._property_rules(s, p, o, plan)
+        if self.progress:
+            self.progress("reasoning", done, done)
+
+    def _property_rules(self, s: str, p: str, o: str, plan: PropertyPlan) -> None:
+        """What `s p o` implies by its predicate's plan (the rules prp-*, cls-hv2, cls-svf1/2, cls-avf, cls-maxc2)."""
+        push = self.push
+        supers, domains, ranges, inverses, transitive, functional, inv_functional, c_left, c_right, hv, svf, avf, maxc = plan
+        for q in supers:
+            push((s, q, o))
+        for c in domains:
+            push((s, TYPE, c))
+        literal = o[0] == '"'
+        if not literal:
+            for c in ranges:
+                push((o, TYPE, c))
+            for q in inverses:
+                push((o, q, s))
+        if transitive:
+            for z in self.objects(p, o):
+                push((s, p, z))
+            for w in self.subjects(p, s):
+                push((w, p, o))
+        if functional and not literal:
+            for o2 in self.objects(p, s):
+                if o2 != o:
+                    push((o, SAME, o2))
+        if inv_functional:
+            for s2 in self.subjects(p, o):
+                if s2 != s:
+                    push((s, SAME, s2))
+        for link, target in c_left:  # x p y, y link z => x target z
+            for z in self.objects(link, o):
+                push((s, target, z))
+        for first, target in c_right:  # w first x, x p y => w target y
+            for w in self.subjects(first, s):
+                push((w, target, o))
+        for v, r in hv:  # cls-hv2
+            if o == v:
+                push((s, TYPE, r))
+        for c, r in svf:  # cls-svf1/2
+            if c is None or self.has_type(o, c):
+                push((s, TYPE, r))
+        if not literal:
+            for r, c in avf:  # cls-avf
+                if self.has_type(s, r):
                     push((o, TYPE, c))
-                for q in inverses:
-                    push((o, q, s))
-            if transitive:
-                for z in self.objects(p, o):
-                    push((s, p, z))
-                for w in self.subjects(p, s):
-                    push((w, p, o))
-            if functional and not literal:
+        for r, _ in maxc:  # cls-maxc2
+            if not literal and self.has_type(s, r):
                 for o2 in self.objects(p, s):
                     if o2 != o:
                         push((o, SAME, o2))
-            if inv_functional:
-                for s2 in self.subjects(p, o):
-                    if s2 != s:
-                        push((s, SAME, s2))
-            for link, target in c_left:  # x p y, y link z => x target z
-                for z in self.objects(link, o):
-                    push((s, target, z))
-            for first, target in c_right:  # w first x, x p y => w target y
-                for w in self.subjects(first, s):
-                    push((w, target, o))
-            for v, r in hv:  # cls-hv2
-                if o == v:
-                    push((s, TYPE, r))
-            for c, r in svf:  # cls-svf1/2
-                if c is None or self.has_type(o, c):
-                    push((s, TYPE, r))
-            if not literal:
-                for r, c in avf:  # cls-avf
-                    if self.has_type(s, r):
-                        push((o, TYPE, c))
-            for r, _ in maxc:  # cls-maxc2
-                if not literal and self.has_type(s, r):
-                    for o2 in self.objects(p, s):
-                        if o2 != o:
-                            push((o, SAME, o2))
-        if self.progress:
-            self.progress("reasoning", done, done)
 
     def _class_rules(self, x: str, c: str, plan: ClassPlan) -> None:
         push = self.push
