@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import formats
 from ..errors import KgError, UsageError
+from ..fsutil import atomic_write
 
 
 class Output:
@@ -36,8 +37,6 @@ class Output:
                 # devnull so the interpreter's last flush does not fail again (Python docs, 'SIGPIPE').
                 os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
             return
-        from ..fsutil import atomic_write
-
         if not Path(self.path).parent.is_dir():  # -o writes a file; it does not make directories
             raise KgError(f"cannot write: {os.strerror(errno.ENOENT)}", path=self.path)
         try:
