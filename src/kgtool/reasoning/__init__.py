@@ -21,8 +21,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from ..progress import Report as Progress
 from . import general
-from .engine import Progress
 from .general import available, schema_reasoner
 from .incremental import Graphs, update
 from .noise import is_noise

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
+from ..progress import Report as Progress
 from .compiled import ClassPlan, PropertyPlan, Rules
 from .ntriples import SAME, TRIVIAL_TYPES, TYPE, Triple
-
-Progress = Callable[[str, int, "int | None"], None]  # (phase, done, total or None)
 
 
 class Known:

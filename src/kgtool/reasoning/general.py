@@ -23,15 +23,15 @@ new comes: the result is the OWL 2 RL closure
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
 from .. import terms
+from ..progress import Report as Progress
 from .noise import is_noise
 from .repairs import TYPE, WITHHELD_CLASSES, derive, presaturate
 
-Progress = Callable[[str, int, "int | None"], None]  # (phase, done, total or None)
 
 
 def available(name: str) -> bool:

@@ -8,10 +8,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import UsageError
+from ..progress import Report as Progress
 from ..vocab import OWL
 from . import general, own
 from .compiled import Rules
-from .engine import Engine, Known, Progress
+from .engine import Engine, Known
 from .noise import is_noise
 from .ntriples import CHAIN_PREFIX, Terms, Triple, Unsupported, from_ox, is_schema, parse_lines, write_lines
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..progress import Report as Progress
 from . import general
 from .compiled import Rules
-from .engine import Engine, Progress
+from .engine import Engine
 from .noise import is_noise
 from .ntriples import CHAIN_PREFIX, Triple, Unsupported, from_ox, is_schema, to_ox
 

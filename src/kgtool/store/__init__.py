@@ -19,7 +19,6 @@ They are asserted only: reasoning runs over the default graph.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,12 +27,13 @@ import pyoxigraph as ox
 from .. import reasoning
 from ..errors import KgError, UsageError
 from ..home import Home, exclusive_lock
+from ..progress import Report as Progress
+from ..progress import current as current_progress
 from ..vocab import WELL_KNOWN
 from .cache import DUMP, SHAPES_DUMP, Wanted, digests, read_meta
 from .graphs import DATA, INFERRED, ONTOLOGY, PARTS, SHAPES, user_graphs
 
 __all__ = ["DATA", "INFERRED", "ONTOLOGY", "PARTS", "SHAPES", "Loaded", "load", "user_graphs"]
-Progress = Callable[[str, int, "int | None"], None]  # (phase, done, total or None)
 
 
 @dataclass
@@ -91,9 +91,7 @@ class Loaded:
 
 def load(home: Home, reasoner: str | None = None, progress: Progress | None = None) -> Loaded:
     """Open the cached store of the home's graph, building it first when a file or the reasoner has changed."""
-    from .. import progress as progress_mod
-
-    progress = progress or progress_mod.current()
+    progress = progress or current_progress()
     reasoner = reasoner or reasoning.default_reasoner()
     if reasoner not in reasoning.REASONERS:
         raise UsageError(f"unknown reasoner '{reasoner}' (known: {', '.join(reasoning.REASONERS)})")

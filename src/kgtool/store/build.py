@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,10 +11,10 @@ import pyoxigraph as ox
 from .. import __version__, reasoning
 from ..errors import LimitError
 from ..home import Home
+from ..progress import Report as Progress
 from .cache import CACHE_FORMAT, DUMP, FROM_SCRATCH, META, SCHEMA_CLOSURE, SHAPES_DUMP, Plan, Wanted, best_base, plan, read_meta
 from .graphs import DATA, INFERRED, ONTOLOGY, REASONED, SHAPES, user_graphs
 
-Progress = Callable[[str, int, "int | None"], None]  # (phase, done, total or None)
 IN_MEMORY_MAX_QUADS = 10_000  # a store this small is also dumped as N-Quads (see cache.DUMP)
 
 
