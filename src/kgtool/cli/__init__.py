@@ -2,7 +2,8 @@
 
 The only package that knows click, standard output or exit codes. Each command is a module
 of its own (query, export, validate, add, stats, init): read the options, call the core,
-render what it returns.
+render what it returns. A command imports the core it calls (store, sparql, validation, ...)
+inside its function, so that each command loads only what it runs.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 
 import click
 
-from .. import __version__
+from .. import __version__, home, progress
 from ..errors import ExitCode, KgError
 
 
@@ -112,8 +113,6 @@ class Ctx:
     @property
     def home(self):
         if self._home is None:
-            from .. import home
-
             self._home = home.resolve(self.home_option)
         return self._home
 
@@ -140,8 +139,6 @@ def cli(ctx: click.Context, home_option: str | None, debug: bool) -> None:
 
 def _start_progress(ctx: click.Context) -> None:
     """A progress bar on standard error for steps over ~2 s (loading, reasoning, ...), only on a terminal."""
-    from .. import progress
-
     if not sys.stderr.isatty():
         progress.set_current(None)
         return

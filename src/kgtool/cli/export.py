@@ -6,7 +6,7 @@ import itertools
 
 import click
 
-from .. import formats
+from .. import formats, progress
 from ..errors import ExitCode, UsageError
 from . import OUTPUT_OPTION, REASONER_OPTION, Ctx
 from .output import Output, graph_format, write_options
@@ -32,7 +32,6 @@ def export(ctx: Ctx, fmt, part, inferred, output, reasoner):
       kgtool export --inferred -o closure.nt
       kgtool export --format trig -o dataset.trig
     """
-    from .. import progress
     from ..store import load
 
     if inferred and part == "shapes":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .. import home
 from ..errors import ExitCode
 
 
@@ -16,8 +17,6 @@ def init(directory):
     Example:
       kgtool init myhome && kgtool --home myhome stats
     """
-    from .. import home
-
     dest = home.init(directory)
     click.echo(f"Created a kgtool home in {dest}; use it with --home {directory} or KGTOOL_HOME={directory}.")
     return ExitCode.OK
