@@ -189,20 +189,21 @@ CF_NS = {"cf": "https://w3id.org/kgtool/conflict#"}
 
 
 def test_constraint_reading_into_this_makes_its_property_followed_backwards():
-    from kgtool.validation import _read_backwards
+    from kgtool.neighbourhood import read_backwards
 
     pattern = "{ $this cf:memberOf ?org . FILTER NOT EXISTS { ?m cf:member $this ; cf:organisation ?org . } }"
-    assert _read_backwards(pattern, CF_NS) == {"https://w3id.org/kgtool/conflict#member"}
+    assert read_backwards(pattern, CF_NS) == {"https://w3id.org/kgtool/conflict#member"}
 
 
 def test_constraint_reading_only_forward_follows_nothing_backwards():
-    from kgtool.validation import _read_backwards
+    from kgtool.neighbourhood import read_backwards
 
-    assert _read_backwards("{ $this cf:start ?s ; cf:end ?e . FILTER(?e < ?s) }", CF_NS) == set()
+    assert read_backwards("{ $this cf:start ?s ; cf:end ?e . FILTER(?e < ?s) }", CF_NS) == set()
 
 
 def test_constraint_with_a_variable_property_into_this_follows_every_named_property():
-    from kgtool.validation import RDF_TYPE, _read_backwards
+    from kgtool.neighbourhood import read_backwards
+    from kgtool.vocab import RDF_TYPE
 
-    found = _read_backwards("{ ?x ?p $this . ?x cf:date ?d }", CF_NS)
+    found = read_backwards("{ ?x ?p $this . ?x cf:date ?d }", CF_NS)
     assert found == {"https://w3id.org/kgtool/conflict#date", RDF_TYPE}

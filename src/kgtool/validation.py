@@ -1,25 +1,23 @@
-"""SHACL validation of submission files together with the home's graph, as a Report of plain values.
+"""SHACL validation of submitted files with the home's graph, or of the whole home: the engine's report as a Report of plain values.
 
-A submission is judged on the part of the home it touches, so that the cost follows
-the submission and not the home: see `neighbourhood` and docs/validation-report.md.
-The SHACL engine is the `shacl` package; this module chooses what it judges and reads its report.
+The SHACL engine is the `shacl` package; what a submission is judged on, the `neighbourhood`
+module. This module runs the one on the other and reads the report (docs/validation-report.md).
 """
 
 from __future__ import annotations
 
 import io
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
-from . import formats, rdfio, shacl, submitted, terms
+from . import formats, neighbourhood, rdfio, shacl, submitted, terms
 from .shacl import paths
 from .shacl.graph import Graph
 from .home import Home
-from .vocab import RDF_TYPE, RDFS_SUBCLASS_OF, SH, TYPE, WELL_KNOWN, XSD_STRING, Namespace
+from .vocab import SH, TYPE, Namespace
 
 SEVERITY_NAMES = {SH + "Violation": "Violation", SH + "Warning": "Warning", SH + "Info": "Info"}
 # --fail-on LEVEL fails on a result of that severity or worse; a custom severity ranks as a violation.
@@ -27,9 +25,6 @@ LEVELS = {"violation": 0, "warning": 1, "info": 2}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 _SH = Namespace(SH)
 REPORT_FORMAT = 1  # the "format" of the JSON report; bumped only on an incompatible change
-# How far a focus node's description is followed (1: its own triples; 2: also the
-# descriptions of the nodes it refers to, e.g. their types for sh:class).
-DEPTH = 2
 
 
 @dataclass
@@ -141,153 +136,6 @@ def rank(severity: str) -> int:
 
 
 # --------------------------------------------------------------------------------------
-# the part of the home a submission touches
-# --------------------------------------------------------------------------------------
-def _shape_reads_backwards(shapes: Graph) -> set[str]:
-    """Properties a shape may follow backwards from a focus node: sh:inversePath, and every property a SPARQL query reads into $this.
-
-    A triple (x p focus) is part of the focus node's neighbourhood when p is one of these.
-    """
-    found = {p.value for _, p in shapes.pairs(ox.NamedNode(SH + "inversePath")) if isinstance(p, ox.NamedNode)}
-    declared = dict(WELL_KNOWN)
-    for declaration in (d for _, d in shapes.pairs(ox.NamedNode(SH + "declare"))):
-        for prefix in shapes.objects(declaration, ox.NamedNode(SH + "prefix")):
-            for ns in shapes.objects(declaration, ox.NamedNode(SH + "namespace")):
-                declared[prefix.value] = ns.value
-    for predicate in ("select", "ask"):
-        for _, text in shapes.pairs(ox.NamedNode(SH + predicate)):
-            text = text.value
-            found |= _read_backwards(text[text.find("{"):], declared)
-    return found
-
-
-def _read_backwards(pattern: str, declared: dict[str, str]) -> set[str]:
-    """The properties a SPARQL constraint's pattern follows into $this (`?x cf:member $this`).
-
-    A variable in that place (`?x ?p $this`) could be any property: then every property the
-    pattern names counts, as does rdf:type.
-    """
-    def iri(token: str) -> str | None:
-        if token.startswith("<") and token.endswith(">"):
-            return token[1:-1]
-        prefix, sep, local = token.partition(":")
-        return declared[prefix] + local if sep and prefix in declared else None
-
-    found: set[str] = set()
-    for path in re.findall(r"(\S+)\s+\$this\b", pattern):
-        steps = [s for s in re.split(r"[|/^()*+?!]+", path) if s]
-        if path.startswith(("?", "$")):
-            named = {m[1:-1] for m in re.findall(r"<[^<>\s]+>", pattern)}
-            named |= {declared[p] + local for p, local in re.findall(r"(?<![\w<?$])([A-Za-z][\w.-]*)?:([\w-]+)", pattern) if p in declared}
-            return named | {RDF_TYPE}
-        found.update(x for x in (iri(step) for step in steps) if x)
-        if "a" in steps:
-            found.add(RDF_TYPE)
-    return found
-
-
-class _Home:
-    """Triples of the home's ontology and data, looked up by node (both parts, deduplicated)."""
-
-    def __init__(self, loaded):
-        from .store import DATA, ONTOLOGY
-
-        self.store = loaded.store
-        self.graphs = (ONTOLOGY, DATA)
-
-    def outgoing(self, node) -> list[ox.Triple]:
-        return list(dict.fromkeys(q.triple for g in self.graphs for q in self.store.quads_for_pattern(node, None, None, g)))
-
-    def incoming(self, node, predicate=None) -> list[ox.Triple]:
-        return list(dict.fromkeys(q.triple for g in self.graphs for q in self.store.quads_for_pattern(None, predicate, node, g)))
-
-    def referred_to(self, node) -> bool:
-        """Whether any triple of the home has `node` as its object."""
-        return any(next(iter(self.store.quads_for_pattern(None, None, node, g)), None) is not None for g in self.graphs)
-
-    def by_predicate(self, predicate) -> list[ox.Triple]:
-        return list(dict.fromkeys(q.triple for g in self.graphs for q in self.store.quads_for_pattern(None, predicate, None, g)))
-
-
-def neighbourhood(home: _Home, submitted: list[ox.Triple], backwards: set[str], named: set = frozenset()) -> tuple[set[ox.Triple], set]:
-    """The data graph to validate a submission in, and the focus nodes whose results count.
-
-    Focus nodes: the submission's subjects and objects, literals and classes included; the
-    home's nodes that refer to its subjects (their constraints may read what the submission
-    says about them); and `named`, the nodes the shapes name as targets (sh:targetNode), which
-    every validation judges. Data: the submission; each focus node's description (DEPTH levels,
-    blank nodes closed), the triples pointing to it by a property some shape reads backwards,
-    with their subjects' descriptions; and the class hierarchy.
-    """
-    rdf_type = ox.NamedNode(RDF_TYPE)
-    data: set[ox.Triple] = set(submitted)
-    subjects = {t.subject for t in submitted}
-    classes = {t.object for t in submitted if t.predicate == rdf_type}
-    focus = set(subjects) | set(named) | {t.object for t in submitted}
-    for s in subjects:
-        if isinstance(s, ox.NamedNode):
-            for t in home.incoming(s):
-                focus.add(t.subject)
-                data.add(t)
-    described: dict[Any, int] = {}  # node -> the depth it was described to
-
-    def describe(node, depth: int) -> None:
-        stack = [(node, depth)]
-        while stack:  # iterative: a long rdf:List in the home is a deep chain of blank nodes
-            node, depth = stack.pop()
-            if described.get(node, -1) >= depth:
-                continue
-            described[node] = depth
-            for t in home.outgoing(node):
-                data.add(t)
-                o = t.object
-                if isinstance(o, ox.BlankNode):
-                    stack.append((o, depth))  # a blank node is part of its referrer's description
-                elif depth > 1 and isinstance(o, ox.NamedNode) and t.predicate != rdf_type:
-                    stack.append((o, depth - 1))
-
-    for node in list(focus):
-        if isinstance(node, ox.Literal):
-            continue
-        if node in classes and node not in subjects:
-            describe(node, 1)  # a class: its own triples, not its instances (rdf:type may be read backwards)
-            continue
-        describe(node, DEPTH)
-        if isinstance(node, ox.BlankNode) or not home.referred_to(node):
-            continue
-        for p in backwards:
-            for t in home.incoming(node, ox.NamedNode(p)):
-                data.add(t)
-                describe(t.subject, 1)
-    data.update(home.by_predicate(ox.NamedNode(RDFS_SUBCLASS_OF)))
-    return data, focus
-
-
-def _values_only(submitted: list[ox.Triple]) -> set:
-    """The literals and classes a submission names only as values (judged if a shape targets them, but not described)."""
-    subjects = {t.subject for t in submitted}
-    return {t.object for t in submitted if isinstance(t.object, ox.Literal) or (t.predicate.value == RDF_TYPE and t.object not in subjects)}
-
-
-def _once(data: set[ox.Triple], submitted: list[ox.Triple]) -> set[ox.Triple]:
-    """`data` without the home's copies of submitted triples that differ only in how the store wrote a literal.
-
-    Oxigraph keeps a literal in canonical form ("1.50"^^xsd:decimal as "1.5", "5"^^xsd:byte as
-    "5"^^xsd:integer), so a home data file given to `validate` comes back from the store with
-    other literals than the file's own: each would be judged twice. The file's own are kept.
-    """
-    typed = {t.object for t in submitted if isinstance(t.object, ox.Literal) and not t.object.language and t.object.datatype.value != XSD_STRING}
-    if not typed:
-        return data
-    scratch = ox.Store()
-    originals = list(typed)
-    scratch.extend(ox.Quad(ox.NamedNode(f"urn:kgtool:i:{i}"), ox.NamedNode(RDF_TYPE), o, ox.DefaultGraph()) for i, o in enumerate(originals))
-    canonical = {originals[int(q.subject.value.rsplit(":", 1)[1])]: q.object for q in scratch}
-    shadows = {ox.Triple(t.subject, t.predicate, canonical[t.object]) for t in submitted if canonical.get(t.object, t.object) != t.object}
-    return {t for t in data if t not in shadows} | set(submitted)
-
-
-# --------------------------------------------------------------------------------------
 # reading the report
 # --------------------------------------------------------------------------------------
 def _kept(report: Graph) -> tuple[list[ox.Triple], list]:
@@ -381,17 +229,14 @@ def validate_submission(loaded, submission: submitted.Submission) -> Report:
         empty = [ox.Triple(ox.BlankNode(), TYPE, _SH.ValidationReport)]
         return Report(notes=list(submission.notes), report_graph=empty, prefixes=prefixes)
     shape_triples = shape_graph(loaded)
-    shapes = Graph(shape_triples)
-    named = {n for _, n in shapes.pairs(ox.NamedNode(SH + "targetNode"))}
-    data, focus = neighbourhood(_Home(loaded), submission.triples, _shape_reads_backwards(shapes), named)
-    data = _once(data, submission.triples)
+    data, focus = neighbourhood.select(loaded, submission.triples, Graph(shape_triples))
     _conforms, full = shacl.validate(list(data), shape_triples, keep=focus)
     report = _report(
         full,
         prefixes,
         notes=list(submission.notes),
         triples=len(set(submission.triples)),
-        focus_nodes=len(focus - _values_only(submission.triples)),
+        focus_nodes=len(focus - neighbourhood.values_only(submission.triples)),
         checked_triples=len(data),
     )
     for r in report.results:  # name the file (and line) that first describes each result's focus node
