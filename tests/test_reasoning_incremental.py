@@ -208,3 +208,20 @@ def test_a_qualified_max_cardinality_on_a_class_other_than_thing_is_left_to_the_
     else:
         raise AssertionError("cls-maxqc3 compiled")
     assert strs(reasoning.entailments(triples, "kgtool")) == strs(reasoning.entailments(triples, reasoning.schema_reasoner()))
+
+
+def test_an_added_same_as_between_properties_extends_the_closure_through_the_stored_triples(tmp_path):
+    # eq-rep-p over what the store already holds: the store view finds a term in predicate position too.
+    schema, data = split_fixture()
+    prefixes = data[0].split("\n")[:4]
+    home = make_home(tmp_path / "h", schema, data)
+    h = Home(home)
+    store.load(h)
+    (home / "data" / "more.ttl").write_text("\n".join(prefixes) + "\n:label owl:sameAs :name .\n", encoding="utf-8")
+    extended = store.load(h)
+    assert extended.rebuilt == ["data", "reasoning (incremental)"]
+    got = closure(extended)[0]
+    assert '<http://example.org/pashinyan> <http://example.org/name> "alias"' in got
+    del extended
+    shutil.rmtree(home / ".kgtool")
+    assert got == closure(store.load(h))[0]
