@@ -142,22 +142,6 @@ class Home:
         except ValueError:
             return str(path)
 
-    def fingerprint(self, files: list[Path]) -> str:
-        """A digest of the names and contents of `files`: a cache is valid while it is unchanged."""
-        import hashlib
-
-        h = hashlib.sha256()
-        for path in files:
-            h.update(self.relative(path).encode() + b"\0")
-            try:
-                with open(path, "rb") as f:
-                    for chunk in iter(lambda: f.read(1 << 20), b""):
-                        h.update(chunk)
-            except OSError as e:
-                raise HomeError(f"cannot read: {e.strerror}", path=self.relative(path)) from e
-            h.update(b"\0")
-        return h.hexdigest()
-
     # -- kgtool's own state --------------------------------------------------------------
     def state_dir(self) -> Path:
         """Where caches and the lock live: the home's .kgtool/, or the user's cache dir."""

@@ -232,9 +232,7 @@ def inspect(text: str, allow_remote: bool = False, timeout: float | None = DEFAU
             if big_stack:
                 sys.setrecursionlimit(max(limit, PARSE_RECURSION_LIMIT))
             outcome["checked"] = _judge(text, allow_remote)
-        except QueryError as e:
-            outcome["error"] = e.with_traceback(None)
-        except UnsafeError as e:
+        except (QueryError, UnsafeError) as e:
             outcome["error"] = e.with_traceback(None)
         except RecursionError:
             outcome["error"] = QueryError("the query is nested too deeply to read")

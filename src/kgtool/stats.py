@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from .fsutil import atomic_write
 from .home import Home
 from .store import DATA, INFERRED, SHAPES, Loaded, load
 from .vocab import SH
@@ -27,7 +28,7 @@ def home_conforms(home: Home, loaded: Loaded) -> tuple[bool, dict[str, int]]:
     conforms = not report.fails("violation")  # stats says "conforms" for "no violation" (infos and warnings allowed)
     if memo is not None:
         try:
-            memo.write_text(json.dumps({"conforms": conforms, "counts": counts}), encoding="utf-8")
+            atomic_write(memo, json.dumps({"conforms": conforms, "counts": counts}).encode("utf-8"), fsync=False)
         except OSError:
             pass
     return conforms, counts
@@ -72,7 +73,7 @@ def stats(home: Home, check: bool = True) -> dict:
         "named_graphs": {"graphs": len(loaded.named_graphs()), "triples": c.get("named", 0)},  # of TriG/N-Quads data
         "classes": classes,
         "properties": properties,
-        "shapes": {k.rsplit("#", 1)[-1]: n for k, n in shapes},
+        "shapes": dict(shapes),
         "prefixes": loaded.prefixes,
     }
     if check:

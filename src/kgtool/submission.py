@@ -121,7 +121,7 @@ def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = F
     with home_lock(home):  # validate and write against one state of the home
         _remove_stale_temporaries(home)
         for _attempt in range(ATTEMPTS):
-            outcome, state, new = _judge(home, submission, submitted, digest, strict, dry_run)
+            outcome, state, new = _assess(home, submission, submitted, digest, strict, dry_run)
             if outcome.reason or dry_run:
                 return outcome
             if _state(home) != state:
@@ -132,7 +132,7 @@ def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = F
     raise KgError(f"the home's files kept changing while the submission was validated ({ATTEMPTS} tries); try again")
 
 
-def _judge(home: Home, submission: Submission, submitted: int, digest: str, strict: bool, dry_run: bool):
+def _assess(home: Home, submission: Submission, submitted: int, digest: str, strict: bool, dry_run: bool):
     """Validate against the home as it is now → (outcome, the state judged, the new triples)."""
     from .store import DATA, load
 

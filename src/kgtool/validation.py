@@ -78,8 +78,8 @@ class Report:
     # The W3C validation report of the results, but its verdict (sh:conforms, added by to_turtle): pyoxigraph triples
     report_graph: list[ox.Triple] = field(default_factory=list)
     triples: int = 0  # triples in the submitted files
-    focus_nodes: int = 0  # resources judged: the submission's and those it touches (not counting literals and classes)
-    checked_triples: int = 0  # triples of the data graph validated
+    focus_nodes: int = 0  # resources judged: the submission's and those it touches, not literals and classes (tests read it)
+    checked_triples: int = 0  # triples of the data graph validated (tests read it)
     prefixes: dict[str, str] = field(default_factory=dict)  # to write IRIs as prefixed names
 
     @property
