@@ -12,6 +12,9 @@ Where each part lives:
 * `noise.py` is the one filter of what no answer needs; `ntriples.py` the term strings the
   compiled rules work on; `relations.py` the closures and lists both rule sets walk.
 
+Four rules exist twice, on purpose: prp-fp, prp-ifp, prp-spo2 and prp-trp run semi-naively
+over instance data in `engine.py` and in batch over `reasonable`'s closure in `repairs.py`.
+
 The three reasoners give the same entailments on the bundled graph (tests/test_reasoning.py).
 """
 
@@ -29,7 +32,7 @@ from .noise import is_noise
 from .ntriples import Unsupported, from_ox, to_ox
 from .own import close_schema, infer
 
-REASONERS = ("kgtool", "reasonable", "owlrl")
+REASONERS = ("kgtool", *general.NAMES)
 
 __all__ = ["REASONERS", "Graphs", "Progress", "Unsupported", "available", "close_schema", "default_reasoner", "entailments", "infer", "is_noise", "schema_reasoner", "update"]
 
@@ -45,6 +48,8 @@ def entailments(triples: Iterable[ox.Triple], reasoner: str | None = None, progr
     Raises ValueError for an unknown reasoner name.
     """
     reasoner = reasoner or default_reasoner()
+    if reasoner not in REASONERS:
+        raise ValueError(f"unknown reasoner '{reasoner}' (known: {', '.join(REASONERS)})")
     if reasoner == "kgtool":
         return sorted(to_ox(infer(from_ox(triples), progress)), key=str)
     return general.entailments(triples, reasoner, progress)

@@ -32,6 +32,7 @@ from ..progress import Report as Progress
 from .noise import is_noise
 from .repairs import TYPE, WITHHELD_CLASSES, derive, presaturate
 
+NAMES = ("reasonable", "owlrl")
 
 
 def available(name: str) -> bool:
@@ -47,9 +48,7 @@ def schema_reasoner() -> str:
 
 
 def entailments(triples: Iterable[ox.Triple], reasoner: str, progress: Progress | None = None) -> list[ox.Triple]:
-    """What the closure by a general reasoner adds to `triples`, less noise, sorted. Raises ValueError for another name."""
-    if reasoner not in ("reasonable", "owlrl"):
-        raise ValueError(f"unknown reasoner '{reasoner}' (known: kgtool, reasonable, owlrl)")
+    """What the closure by a general reasoner (one of `NAMES`) adds to `triples`, less noise, sorted."""
     asserted = set(triples)
     out = [t for t in closure(asserted, reasoner, progress) if t not in asserted and not is_noise((str(t.subject), str(t.predicate), str(t.object)))]
     out.sort(key=str)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import UsageError
 from ..progress import Report as Progress
 from ..vocab import OWL
 from . import general, own
@@ -44,12 +43,9 @@ def update(store: ox.Store, graphs: Graphs, reasoner: str, schema_file: Path, ad
 
 
 def in_full(store: ox.Store, graphs: Graphs, reasoner: str, progress: Progress | None) -> None:
-    """The entailments by a general reasoner (`reasonable` or owlrl), from scratch, on pyoxigraph terms."""
+    """The entailments by a general reasoner (one of `general.NAMES`), from scratch, on pyoxigraph terms."""
     asserted = [q.triple for g in graphs.asserted for q in store.quads_for_pattern(None, None, None, g)]
-    try:
-        inferred = general.entailments(asserted, reasoner, progress)
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    inferred = general.entailments(asserted, reasoner, progress)
     store.clear_graph(graphs.inferred)
     if progress:
         progress("storing the entailments", 0, None)
