@@ -87,42 +87,6 @@ def test_graph_format_is_found_by_media_type(media_type, name):
     assert formats.for_media_type(media_type, "graph").name == name
 
 
-# --------------------------------------------------------------------------------------
-# term rendering for people (table, md)
-# --------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "iri, shown",
-    [
-        (EX + "a", "ex:a"),
-        ("http://example.org/f#sub/a", "<http://example.org/f#sub/a>"),  # '/' is no local name
-        ("http://example.org/g#a", "<http://example.org/g#a>"),
-        ("http://example.org/f#deep#a", "<http://example.org/f#deep#a>"),
-    ],
-)
-def test_shorten_uses_a_prefix_only_where_the_local_name_is_plain(iri, shown):
-    assert formats.shorten(iri, PREFIXES) == shown
-
-
-def test_shorten_prefers_the_longest_namespace():
-    assert formats.shorten("http://example.org/f#a", {"o": "http://example.org/", "ex": EX}) == "ex:a"
-
-
-@pytest.mark.parametrize(
-    "term, shown",
-    [
-        (ox.NamedNode(EX + "a"), "ex:a"),
-        (ox.Literal("plain"), "plain"),
-        (ox.Literal("Ann", language="en"), '"Ann"@en'),
-        (ox.Literal("42", datatype=ox.NamedNode(PREFIXES["xsd"] + "integer")), "42"),
-        (ox.Literal("2001-02-03", datatype=ox.NamedNode(PREFIXES["xsd"] + "date")), '"2001-02-03"^^xsd:date'),
-        (ox.BlankNode("b1"), "_:b1"),
-        (None, ""),
-    ],
-)
-def test_render_term_writes_what_a_person_reads(term, shown):
-    assert formats.render_term(term, PREFIXES) == shown
-
-
 def _select(query: str):
     from kgtool.sparql import QueryResult
 

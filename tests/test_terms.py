@@ -53,3 +53,43 @@ def test_a_cell_shows_strings_and_numbers_bare_and_a_report_writes_turtle(term, 
     prefixes = {"ex": EX}
     assert terms.render_term(term, prefixes) == cell
     assert terms.n3(term, prefixes) == written
+
+
+FEX = "http://example.org/f#"
+FORMAT_PREFIXES = {"ex": FEX, "xsd": "http://www.w3.org/2001/XMLSchema#"}
+
+
+# --------------------------------------------------------------------------------------
+# term rendering for people (table, md), as test_formats had it
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "iri, shown",
+    [
+        (FEX + "a", "ex:a"),
+        ("http://example.org/f#sub/a", "<http://example.org/f#sub/a>"),  # '/' is no local name
+        ("http://example.org/g#a", "<http://example.org/g#a>"),
+        ("http://example.org/f#deep#a", "<http://example.org/f#deep#a>"),
+    ],
+)
+def test_shorten_uses_a_prefix_only_where_the_local_name_is_plain(iri, shown):
+    assert terms.shorten(iri, FORMAT_PREFIXES) == shown
+
+
+def test_shorten_prefers_the_longest_namespace():
+    assert terms.shorten("http://example.org/f#a", {"o": "http://example.org/", "ex": FEX}) == "ex:a"
+
+
+@pytest.mark.parametrize(
+    "term, shown",
+    [
+        (ox.NamedNode(FEX + "a"), "ex:a"),
+        (ox.Literal("plain"), "plain"),
+        (ox.Literal("Ann", language="en"), '"Ann"@en'),
+        (ox.Literal("42", datatype=ox.NamedNode(FORMAT_PREFIXES["xsd"] + "integer")), "42"),
+        (ox.Literal("2001-02-03", datatype=ox.NamedNode(FORMAT_PREFIXES["xsd"] + "date")), '"2001-02-03"^^xsd:date'),
+        (ox.BlankNode("b1"), "_:b1"),
+        (None, ""),
+    ],
+)
+def test_render_term_writes_what_a_person_reads(term, shown):
+    assert terms.render_term(term, FORMAT_PREFIXES) == shown

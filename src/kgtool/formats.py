@@ -11,7 +11,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Literal
 import pyoxigraph as ox
 
 from .errors import InputError, UsageError
-from .terms import render_term, shorten  # noqa: F401  (formats.shorten: cli/add.py and cli/stats.py use it)
+from .terms import render_term
 from .vocab import OWL, RDF_TYPE, XSD, XSD_STRING
 
 Kind = Literal["graph", "results"]

@@ -14,8 +14,6 @@ import pyoxigraph as ox
 
 from . import formats
 from .errors import InputError, LimitError, UnsafeError
-from .terms import to_ox as to_ox_term  # noqa: F401  (re-exported: reasoning/general.py converts with them)
-from .terms import to_rdflib as to_rdflib_term  # noqa: F401
 
 # Past these a file is refused with a clear error instead of exhausting the machine.
 DEFAULT_MAX_INPUT_BYTES = 2 * 1024**3
