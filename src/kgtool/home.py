@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import HomeError
+from .vocab import RDF
 
 PARTS = ("ontology", "shapes", "data", "queries")
 STATE_DIR = ".kgtool"
@@ -48,7 +49,7 @@ _OTHER_RDF = {
 }
 _COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip", ".br", ".lz4")
 # .xml and .json are RDF only sometimes: these in their first bytes say they are.
-_SNIFF = {".xml": (b"http://www.w3.org/1999/02/22-rdf-syntax-ns#", ".rdf"), ".json": (b'"@context"', ".jsonld")}
+_SNIFF = {".xml": (RDF.encode(), ".rdf"), ".json": (b'"@context"', ".jsonld")}
 
 
 def _relative(path: Path, root: Path) -> str:

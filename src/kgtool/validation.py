@@ -145,23 +145,9 @@ def _kept(report: Graph) -> tuple[list[ox.Triple], list]:
     node = ox.BlankNode()
     out = [ox.Triple(node, TYPE, _SH.ValidationReport)]
     seen: set = set()
-
-    def copy(subject) -> None:
-        todo = [subject]
-        while todo:
-            n = todo.pop()
-            if n in seen:
-                continue
-            seen.add(n)
-            for p, objects in report.properties(n).items():
-                for o in objects:
-                    out.append(ox.Triple(n, p, o))
-                    if isinstance(o, ox.BlankNode):
-                        todo.append(o)
-
     for r in results:
         out.append(ox.Triple(node, _SH.result, r))
-        copy(r)
+        out += report.description(r, seen)
     return out, results
 
 

@@ -90,6 +90,25 @@ class Graph:
             node = rest[0]
         return out
 
+    def description(self, node, seen: set) -> list[ox.Triple]:
+        """The triples of `node` and, through the blank nodes among their objects, of those nodes, to the end.
+
+        Nodes in `seen` are not described again, and the nodes described are added to it.
+        """
+        out: list[ox.Triple] = []
+        todo = [node]
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            for p, objects in self.properties(n).items():
+                for o in objects:
+                    out.append(ox.Triple(n, p, o))
+                    if isinstance(o, ox.BlankNode):
+                        todo.append(o)
+        return out
+
     # -- classes (https://www.w3.org/TR/shacl/#dfn-shacl-instance) -------------------
     def superclasses(self, cls) -> set:
         """cls and everything it is an rdfs:subClassOf, transitively."""

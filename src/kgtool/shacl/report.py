@@ -116,19 +116,13 @@ def graph(results: list[Result], run) -> tuple[bool, rdflib.Graph]:
     report = rdflib.BNode()
     out.add((report, rdflib.RDF.type, sh.ValidationReport))
     out.add((report, sh.conforms, rdflib.Literal(conforms)))
-    copied: set = set()
+    copied: dict = {}  # id(graph) -> the blank nodes of it described in the report
 
     def copy(g: Graph, term):
         """The term; for a blank node, its description in g is copied too (followed to its end)."""
-        todo = [term]
-        while todo:
-            node = todo.pop()
-            if isinstance(node, ox.BlankNode) and (id(g), node) not in copied:
-                copied.add((id(g), node))
-                for p, objects in g.properties(node).items():
-                    for o in objects:
-                        out.add((rdf_term(node), rdf_term(p), rdf_term(o)))
-                        todo.append(o)
+        if isinstance(term, ox.BlankNode):
+            for t in g.description(term, copied.setdefault(id(g), set())):
+                out.add((rdf_term(t.subject), rdf_term(t.predicate), rdf_term(t.object)))
         return rdf_term(term)
 
     for r in results:
