@@ -84,52 +84,35 @@ def _start(target: Callable[[bool], None], name: str) -> threading.Thread:
 # --------------------------------------------------------------------------------------
 # the gate
 # --------------------------------------------------------------------------------------
-def _walk(node: Any):
-    """Every CompValue in an rdflib SPARQL parse tree."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    stack = [node]
+def _items(tree: Any):
+    """Every item of an rdflib SPARQL parse tree (operators, patterns, terms), depth first in the order of the text."""
+    stack = [tree]
     while stack:
         item = stack.pop()
-        if isinstance(item, CompValue):
-            yield item
-            stack.extend(reversed(list(item.values())))  # in the order of the text
-        elif isinstance(item, dict):
+        yield item
+        if isinstance(item, dict):  # a CompValue is a dict
             stack.extend(reversed(list(item.values())))
         elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
             stack.extend(reversed(list(item)))
 
 
-def _size(tree: Any) -> int:
-    """How many nodes (operators, patterns, terms) a parse tree has."""
+def _walk(tree: Any):
+    """Every CompValue (operator, pattern, clause) of a parse tree, in the order of the text."""
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    count = 0
-    stack = [tree]
-    while stack:
-        item = stack.pop()
-        count += 1
-        if isinstance(item, (CompValue, dict)):
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
-            stack.extend(list(item))
-    return count
+    return (item for item in _items(tree) if isinstance(item, CompValue))
+
+
+def _size(tree: Any) -> int:
+    """How many nodes (operators, patterns, terms) a parse tree has."""
+    return sum(1 for _ in _items(tree))
 
 
 def _variables(tree: Any) -> set[str]:
+    """The names of the variables a parse tree mentions."""
     from rdflib.term import Variable
 
-    found: set[str] = set()
-    stack = [tree]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Variable):
-            found.add(str(item))
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
-            stack.extend(list(item))
-    return found
+    return {str(item) for item in _items(tree) if isinstance(item, Variable)}
 
 
 class _NoServiceText:
