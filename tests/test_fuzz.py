@@ -1,5 +1,5 @@
 """Fuzzing the two doors hostile input comes through: the loader (rdfio.parse_bytes, every input
-format) and the query gate (sparql.inspect, then evaluation of what it lets through).
+format) and the query gate (gate.inspect, then evaluation of what it lets through).
 
 Properties: they raise nothing but KgError subclasses, and nothing reaches the network (a local
 listener the inputs point at counts requests; Python's sockets are watched too); the loader gives
@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kgtool import errors, formats, rdfio, sparql
+from kgtool import errors, formats, gate, rdfio, sparql
 from kgtool.errors import KgError
 
 REGRESSIONS = Path(__file__).resolve().parent / "regressions"
@@ -209,7 +209,7 @@ def test_query_gate_raises_only_kgerrors_and_what_it_lets_through_reaches_no_net
     query = data.draw(_queries(listener.url), label="query")
     with no_python_sockets() as attempts:
         try:
-            sparql.inspect(query, allow_remote=False, timeout=30)
+            gate.inspect(query, allow_remote=False, timeout=30)
         except KgError:
             return
         # Accepted: evaluating it must not reach the endpoint either (Oxigraph would, for SERVICE).
@@ -260,7 +260,7 @@ def test_regression_input_gives_the_expected_outcome(path):
             )
         else:  # the gate, then the dataset clauses, as in a home with no named graphs
             query = payload.decode("utf-8")
-            sparql.inspect(query, allow_remote=fields.get("allow_remote") == "1")
+            gate.inspect(query, allow_remote=fields.get("allow_remote") == "1")
             sparql.dataset(query, None, {}, [])
     except KgError as e:
         outcome = e

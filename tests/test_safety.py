@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kgtool import sparql
+from kgtool import gate, sparql
 from kgtool.errors import ExitCode
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
@@ -362,7 +362,7 @@ def test_query_with_a_path_of_12000_steps_is_refused_as_too_large(kg, tiny_home)
     query = f"SELECT * WHERE {{ ?s {'/'.join([f'<{TINY}p>'] * 12_000)} ?o }}"
     result = kg("--home", str(tiny_home), "query", query)
     assert result.exit_code == ExitCode.ERROR
-    assert one_error_line(result) == f"Error: the query is too large: over {sparql.MAX_QUERY_NODES} operators, patterns and terms"
+    assert one_error_line(result) == f"Error: the query is too large: over {gate.MAX_QUERY_NODES} operators, patterns and terms"
 
 
 @pytest.mark.parametrize("command", ["validate", "add"])

@@ -38,7 +38,7 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
       kgtool query -n source-of-fact --param fact=cfr:membership-armenia-csto
       kgtool query --list
     """
-    from .. import sparql
+    from .. import gate, sparql
     from ..store import load
 
     if list_:
@@ -48,7 +48,7 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
         raise UsageError(f"unknown format '{fmt}' (known: {', '.join(known)})")
     text, source, base_iri = _read_query(ctx, query, file, name)
     timeout = sparql.DEFAULT_TIMEOUT if timeout is None else timeout
-    checked = sparql.check(text, allow_remote, ctx.home.state_dir(), timeout=timeout, source=source)
+    checked = gate.check(text, allow_remote, ctx.home.state_dir(), timeout=timeout, source=source)
     chosen = results_format(fmt, output, checked.kind)  # refused before anything loads
     loaded = load(ctx.home, reasoner=reasoner)
     bindings = sparql.parse_params(list(params), loaded.prefixes, checked.variables)
