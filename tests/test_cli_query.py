@@ -508,3 +508,10 @@ def test_from_a_graph_the_home_does_not_have_is_refused(kg, graphs_home):
         "Error: FROM <http://example.org/g3> is refused: it is not a named graph of the home, "
         "and kgtool reads no other graph, file or URL (not even with --allow-remote)\n"
     )
+
+
+def test_param_keeps_a_subquerys_group_by_working(kg):
+    query = "SELECT ?n WHERE { { SELECT ?x (COUNT(?l) AS ?n) WHERE { ?x rdfs:label ?l } GROUP BY ?x ORDER BY ?x } }"
+    result = kg("query", query, "--param", "x=cfr:csto", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes == b"n\r\n1\r\n"

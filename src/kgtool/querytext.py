@@ -90,113 +90,116 @@ def bind(text: str, values: dict[str, str]) -> str:
     """The query with each variable of `values` (name -> a SPARQL term's text) bound wherever it occurs.
 
     Inside every WHERE pattern (nested groups, FILTER, BIND expressions, EXISTS, subqueries;
-    not MINUS, which must share the variable to remove anything) the variable is replaced by the term, as Jena's ParameterizedSparqlString does and as the
+    not MINUS, which must share the variable to remove anything) the variable is replaced by the term,
+    as Jena's ParameterizedSparqlString does and as the
     SHACL spec defines pre-binding (https://www.w3.org/TR/shacl/#pre-binding); each query and
     subquery then starts its pattern with `BIND(term AS ?var)`, so that a projection, GROUP BY,
     ORDER BY or CONSTRUCT template naming the variable sees the value. A query that assigns the
     variable itself (`AS ?var`, `VALUES ?var`) cannot also have it given: UsageError.
     """
-    if not values:
-        return text
-    toks = tokens(text)
-    code = _code(toks)
-    before: dict[int, str] = {}  # token index -> text inserted before it
-    after: dict[int, str] = {}  # token index -> text inserted after it
-    replace: dict[int, str] = {}
+    return _Binder(text, values).text() if values else text
 
-    def name(i: int) -> str | None:
-        t = toks[i]
-        return t.text[1:] if t.kind == "var" and t.text[1:] in values else None
 
-    def refuse(var: str, how: str):
-        raise UsageError(f"--param {var}: the query sets ?{var} itself ({how}); it cannot also be given with --param")
+class _Binder:
+    """One rewrite of `bind`: where to insert, and what to replace, by token index."""
 
-    for n, i in enumerate(code):  # a variable the query assigns itself cannot be given
-        if toks[i].keyword == "AS" and n + 1 < len(code) and name(code[n + 1]):
-            refuse(name(code[n + 1]), f"AS ?{name(code[n + 1])}")
-        if toks[i].keyword == "VALUES":
-            m = n + 1
-            while m < len(code) and (toks[code[m]].kind == "var" or toks[code[m]].text == "("):
-                if name(code[m]):
-                    refuse(name(code[m]), f"VALUES ?{name(code[m])}")
-                m += 1
+    def __init__(self, text: str, values: dict[str, str]):
+        self.values = values
+        self.toks = tokens(text)
+        self.code = _code(self.toks)  # token indexes of the code; "positions" below index this list
+        self.before: dict[int, str] = {}  # token index -> text inserted before it
+        self.after: dict[int, str] = {}  # token index -> text inserted after it
+        self.replace: dict[int, str] = {}
 
-    def closing(n: int) -> int:
-        """The code position of the brace closing the one at code position n."""
+    def text(self) -> str:
+        self._refuse_assignments()
+        for n, i in enumerate(self.code):
+            if self.toks[i].keyword in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
+                self._query(n, len(self.code))
+                break
+        return "".join(self.before.get(i, "") + self.replace.get(i, t.text) + self.after.get(i, "") for i, t in enumerate(self.toks))
+
+    # -- tokens ---------------------------------------------------------------------------
+    def _tok(self, n: int) -> Token:
+        return self.toks[self.code[n]]
+
+    def _name(self, n: int) -> str | None:
+        """The name of the bound variable at position n, if it is one."""
+        t = self._tok(n)
+        return t.text[1:] if t.kind == "var" and t.text[1:] in self.values else None
+
+    def _closing(self, n: int) -> int:
+        """The position of the brace closing the one at position n."""
         depth = 0
-        for m in range(n, len(code)):
-            c = toks[code[m]].text
-            if c == "{":
-                depth += 1
-            elif c == "}":
-                depth -= 1
-                if depth == 0:
-                    return m
-        return len(code) - 1
+        for m in range(n, len(self.code)):
+            depth += {"{": 1, "}": -1}.get(self._tok(m).text, 0)
+            if depth == 0:
+                return m
+        return len(self.code) - 1
 
-    def group(n: int, bind_here: bool) -> int:
-        """Rewrite the group whose '{' is at code position n; return the position of its '}'."""
-        end = closing(n)
-        first = n + 1
-        if bind_here:
-            binds = "".join(f" BIND({term} AS ?{var})" for var, term in values.items())
-            if first < end and toks[code[first]].keyword == "SELECT":
-                # `{ SELECT … }` is a subquery standing alone: keep it as a group beside the BINDs.
-                after[code[n]] = binds + " {"
-                before[code[end]] = "} "
-            else:
-                after[code[n]] = binds + " "
-        m = first
-        while m < end:
-            i = code[m]
-            if toks[i].keyword == "MINUS" and m + 1 < end and toks[code[m + 1]].text == "{":
-                # MINUS removes the solutions compatible with its own: it must share the variable,
-                # which the BIND gives the solutions it is compared with (SPARQL §8.3).
-                m = closing(m + 1) + 1
-                continue
-            if toks[i].keyword == "SELECT":  # a subquery, inside its own `{ … }`
-                m = query(m, closing_at=closing(m - 1))
-                continue
-            if name(i):
-                replace[i] = values[name(i)]
-            m += 1
-        return end
+    def _substitute(self, lo: int, hi: int) -> None:
+        """Replace the bound variables between positions lo and hi by their terms."""
+        for m in range(lo, hi):
+            if self._name(m):
+                self.replace[self.code[m]] = self.values[self._name(m)]
 
-    def query(n: int, closing_at: int | None = None) -> int:
-        """Rewrite the query (or subquery) whose form keyword is at code position n; return where it ends."""
-        form = toks[code[n]].keyword
-        limit = closing_at if closing_at is not None else len(code)
-        m = n + 1
-        if form == "CONSTRUCT" and m < limit and toks[code[m]].text == "{":
-            m = closing(m) + 1  # the template: keeps the variable, bound by the pattern's BIND
-        elif form == "CONSTRUCT":  # CONSTRUCT WHERE { pattern }: the template is the pattern
-            while m < limit and toks[code[m]].text != "{":
+    def _refuse_assignments(self) -> None:
+        """A variable the query assigns itself (`AS ?var`, `VALUES ?var`) cannot also be given."""
+        for n in range(len(self.code)):
+            word = self._tok(n).keyword
+            if word == "AS" and n + 1 < len(self.code) and self._name(n + 1):
+                self._refuse(self._name(n + 1), "AS")
+            m = n + 1
+            while word == "VALUES" and m < len(self.code) and (self._tok(m).kind == "var" or self._tok(m).text == "("):
+                if self._name(m):
+                    self._refuse(self._name(m), "VALUES")
                 m += 1
-            end = closing(m)
-            for k in range(m, end):
-                if name(code[k]):
-                    replace[code[k]] = values[name(code[k])]
-            return end + 1
-        depth = 0  # parentheses: `SELECT (EXISTS { … } AS ?e)` has a brace inside the projection
-        start = m
-        while m < limit and not (depth == 0 and toks[code[m]].text == "{"):
-            c = toks[code[m]].text
-            depth += c == "("
-            depth -= c == ")"
+
+    @staticmethod
+    def _refuse(var: str, how: str):
+        raise UsageError(f"--param {var}: the query sets ?{var} itself ({how} ?{var}); it cannot also be given with --param")
+
+    # -- the query's structure ----------------------------------------------------------------
+    def _query(self, n: int, limit: int) -> int:
+        """Rewrite the (sub)query whose form keyword is at position n, within `limit`; return where it ends."""
+        form, m = self._tok(n).keyword, n + 1
+        if form == "CONSTRUCT" and m < limit and self._tok(m).text == "{":
+            m = self._closing(m) + 1  # the template keeps the variable, bound by the pattern's BIND
+        elif form == "CONSTRUCT":  # CONSTRUCT WHERE { pattern }: the template is the pattern
+            while m < limit and self._tok(m).text != "{":
+                m += 1
+            self._substitute(m, self._closing(m))
+            return self._closing(m) + 1
+        start, depth = m, 0  # parentheses: `SELECT (EXISTS { … } AS ?e)` has a brace in the projection
+        while m < limit and not (depth == 0 and self._tok(m).text == "{"):
+            depth += {"(": 1, ")": -1}.get(self._tok(m).text, 0)
             m += 1
         if m >= limit:  # DESCRIBE ?x with no pattern: nothing binds it, so the term takes its place
-            for k in range(start, m):
-                if name(code[k]):
-                    replace[code[k]] = values[name(code[k])]
+            self._substitute(start, m)
             return m
-        end = group(m, bind_here=True)
-        return limit if closing_at is not None else end + 1
+        return self._group(m) + 1
 
-    for n, i in enumerate(code):
-        if toks[i].keyword in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
-            query(n)
-            break
-    out = []
-    for i, t in enumerate(toks):
-        out.append(before.get(i, "") + replace.get(i, t.text) + after.get(i, ""))
-    return "".join(out)
+    def _group(self, n: int) -> int:
+        """Rewrite a query's pattern, the group whose '{' is at position n; return the position of its '}'."""
+        end = self._closing(n)
+        binds = "".join(f" BIND({term} AS ?{var})" for var, term in self.values.items())
+        if n + 1 < end and self._tok(n + 1).keyword == "SELECT":
+            # `{ SELECT … }` is a subquery standing alone: keep it as a group beside the BINDs.
+            self.after[self.code[n]] = binds + " {"
+            self.before[self.code[end]] = "} "
+        else:
+            self.after[self.code[n]] = binds + " "
+        m = n + 1
+        while m < end:
+            word = self._tok(m).keyword
+            if word == "MINUS" and m + 1 < end and self._tok(m + 1).text == "{":
+                # MINUS removes the solutions compatible with its own: it must share the variable,
+                # which the BIND gives the solutions it is compared with (SPARQL §8.3).
+                m = self._closing(m + 1) + 1
+            elif word == "SELECT":  # a subquery, inside its own `{ … }`; its modifiers keep the variable
+                self._query(m, self._closing(m - 1))
+                m = self._closing(m - 1)
+            else:
+                self._substitute(m, m + 1)
+                m += 1
+        return end
