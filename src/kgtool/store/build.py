@@ -147,7 +147,7 @@ def _parse(home: Home, rels: dict[str, str], named_graphs: bool, progress: Progr
     quads: list[ox.Quad] = []
     prefixes: dict[str, dict] = {}
     for rel in sorted(rels):
-        # The file's digest seeds its blank node labels (as rdfio.content_seed would, without hashing again).
+        # The file's digest seeds its blank node labels (as rdfmerge.content_seed would, without hashing again).
         parsed = rdfio.parse_file(home.root / rel, display=rel, named_graphs=named_graphs, seed=rels[rel][:12])
         triples.extend(parsed.triples)
         quads.extend(parsed.quads)
@@ -168,7 +168,7 @@ def _count(store: ox.Store, graph: ox.NamedNode) -> int:
 
 def _readable_back(nquads: bytes) -> bool:
     """Whether Oxigraph can parse this N-Quads again: no line (a term near 16 MiB) past its buffer."""
-    from ..rdfio import PARSER_BUFFER
+    from ..longterms import PARSER_BUFFER
 
     return len(nquads) < PARSER_BUFFER or max(map(len, nquads.split(b"\n"))) < PARSER_BUFFER
 

@@ -23,6 +23,6 @@ PARTS = {
 
 def user_graphs(store: ox.Store) -> list:
     """The named graphs of a store outside kgtool's reserved urn:kgtool: space, sorted."""
-    from ..rdfio import RESERVED_GRAPH_SPACE
+    from ..rdfmerge import RESERVED_GRAPH_SPACE
 
     return sorted((g for g in store.named_graphs() if not (isinstance(g, ox.NamedNode) and g.value.startswith(RESERVED_GRAPH_SPACE))), key=str)
