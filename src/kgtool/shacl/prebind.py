@@ -93,110 +93,145 @@ def prepare(text: str, prebound: list[str], where: str, prefixes: dict[str, str]
     in error messages.
     """
     check_syntax(text, prefixes, where)
-    toks = querytext.tokens(text)
-    code = [i for i, t in enumerate(toks) if t.kind not in ("ws", "comment")]
-    names = set(prebound)
-    replace: dict[int, str] = {}
-    after: dict[int, str] = {}
+    rewrite = _Rewrite(text, prebound, where, path, ask)
+    for n, i in enumerate(rewrite.code):
+        rewrite.token(n, i)
+    return rewrite.result(prefixes)
 
-    def refuse(problem: str) -> ShapeError:
-        return ShapeError(f"{where}: {problem} (https://www.w3.org/TR/shacl/#pre-binding)")
 
-    form = None
-    groups: list[_Group] = []  # open groups
-    subqueries: list[tuple[_Group, set, bool]] = []  # (body, projected names, SELECT *)
-    pending_filter = False
-    paren_filters: list[int] = []  # parenthesis depths at which a FILTER or BIND expression opened
-    parens = 0
-    batched = True
-    projection_end = None  # token index after which ?kgtoolRow goes (outermost SELECT [DISTINCT|REDUCED])
-    for n, i in enumerate(code):
-        t = toks[i]
+class _Rewrite:
+    """One pass over a query's tokens: what each token is replaced by or followed by, and whether one query serves every row."""
+
+    def __init__(self, text: str, prebound: list[str], where: str, path: str | None, ask: bool):
+        self.toks = querytext.tokens(text)
+        self.code = [i for i, t in enumerate(self.toks) if t.kind not in ("ws", "comment")]
+        self.prebound, self.names = prebound, set(prebound)
+        self.where, self.path, self.ask = where, path, ask
+        self.replace: dict[int, str] = {}
+        self.after: dict[int, str] = {}
+        self.form = None
+        self.groups: list[_Group] = []  # open groups
+        self.subqueries: list[tuple[_Group, set, bool]] = []  # (body, projected names, SELECT *)
+        self.pending_filter = False
+        self.paren_filters: list[int] = []  # parenthesis depths at which a FILTER or BIND expression opened
+        self.parens = 0
+        self.batched = True
+        self.projection_end = None  # token index after which ?kgtoolRow goes (outermost SELECT [DISTINCT|REDUCED])
+
+    def refuse(self, problem: str) -> ShapeError:
+        """The ShapeError for a query the spec's pre-binding forbids."""
+        return ShapeError(f"{self.where}: {problem} (https://www.w3.org/TR/shacl/#pre-binding)")
+
+    def token(self, n: int, i: int) -> None:
+        """Take the n-th token of code (toks[i])."""
+        t = self.toks[i]
         word = t.keyword
-        nxt = toks[code[n + 1]] if n + 1 < len(code) else None
+        nxt = self.toks[self.code[n + 1]] if n + 1 < len(self.code) else None
         if t.kind == "var" and t.text[1:] == "PATH":
-            if path is None:
-                raise ShapeError(f"{where}: $PATH is only for the SPARQL queries of property shapes")
-            replace[i] = path
-            continue
-        if word in FORBIDDEN:
-            raise refuse(f"SHACL-SPARQL queries may not use {word}")
-        if word == "AS" and nxt is not None and nxt.kind == "var" and nxt.text[1:] in names:
-            raise refuse(f"the query assigns the pre-bound variable {nxt.text} (AS {nxt.text})")
-        if word in _SLICES or (word in _AGGREGATES and nxt is not None and nxt.text == "("):
-            batched = False
-        if form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            form = word
-            if form != ("ASK" if ask else "SELECT"):
-                raise ShapeError(f"{where}: the query must be {'an ASK' if ask else 'a SELECT'} query, not {form}")
-            if ask:
-                replace[i] = f"SELECT DISTINCT ?{ROW}"
-            else:
-                projection_end = i
-                if nxt is not None and nxt.keyword in ("DISTINCT", "REDUCED"):
-                    projection_end = code[n + 1]
-                if nxt is not None and nxt.text == "*":
-                    projection_end = None
-            continue
-        if word == "SELECT":  # a subquery
-            batched = False
-            projected, star, m, depth = set(), False, n + 1, 0
-            while m < len(code) and not (depth == 0 and toks[code[m]].text == "{"):
-                u = toks[code[m]]
-                depth += (u.text == "(") - (u.text == ")")
-                star |= u.text == "*" and depth == 0
-                if u.kind == "var" and (depth == 0 or toks[code[m - 1]].keyword == "AS"):
-                    projected.add(u.text[1:])
-                m += 1
-            subqueries.append((None, projected, star))  # its body is the next group opened
-            continue
-        if word in ("FILTER", "BIND"):
-            pending_filter = True
-            continue
-        if t.text == "(":
-            parens += 1
-            if pending_filter:
-                paren_filters.append(parens)
-                pending_filter = False
-            continue
-        if t.text == ")":
-            if paren_filters and paren_filters[-1] == parens:
-                paren_filters.pop()
-            parens -= 1
-            continue
-        if t.text == "{":
-            filtering = pending_filter or bool(paren_filters) or any(g.filtering for g in groups)
-            pending_filter = False
-            group = _Group(i, wrapper=nxt is not None and nxt.keyword == "SELECT", filtering=filtering)
-            if subqueries and subqueries[-1][0] is None:
-                group.binds = set()
-                subqueries[-1] = (group, subqueries[-1][1], subqueries[-1][2])
-            groups.append(group)
-            continue
-        if t.text == "}":
-            group = groups.pop()
-            if group.mentions or not groups:  # the outermost group always binds: it gives ?kgtoolRow
-                if not group.wrapper:
-                    after[group.at] = injection(prebound)
-            if groups and group.mentions:
-                groups[-1].mentions = True
-            continue
-        if t.kind == "var" and t.text[1:] in names:
-            for g in groups:
-                g.mentions = True
-                if g.binds is not None and not paren_filters and not any(h.filtering for h in groups):
-                    g.binds.add(t.text[1:])
-    if form is None:
-        raise ShapeError(f"{where}: no {'ASK' if ask else 'SELECT'} query")
-    required = names - set(_OPTIONAL_IN_SUBQUERIES)
-    for body, projected, star in subqueries:
-        returned = projected | (body.binds if star and body is not None else set())
-        missing = sorted(required - returned)
-        if missing:
-            raise refuse(f"a subquery must return the pre-bound variable ?{missing[0]}")
-    if batched and projection_end is not None:
-        after[projection_end] = after.get(projection_end, "") + f" ?{ROW} "
-    if ask and not batched:
-        replace[code[next(n for n, i in enumerate(code) if toks[i].keyword == "ASK")]] = "SELECT (1 AS ?kgtoolAsk)"
-    out = "".join(replace.get(i, t.text) + after.get(i, "") for i, t in enumerate(toks))
-    return Prepared(head(prefixes) + out, batched, ask)
+            if self.path is None:
+                raise ShapeError(f"{self.where}: $PATH is only for the SPARQL queries of property shapes")
+            self.replace[i] = self.path
+        elif word in FORBIDDEN:
+            raise self.refuse(f"SHACL-SPARQL queries may not use {word}")
+        elif word == "AS" and nxt is not None and nxt.kind == "var" and nxt.text[1:] in self.names:
+            raise self.refuse(f"the query assigns the pre-bound variable {nxt.text} (AS {nxt.text})")
+        else:
+            if word in _SLICES or (word in _AGGREGATES and nxt is not None and nxt.text == "("):
+                self.batched = False
+            self._structure(n, i, t, word, nxt)
+
+    def _structure(self, n: int, i: int, t, word, nxt) -> None:
+        """Follow the query form, subqueries, FILTER and BIND expressions, groups and mentions of pre-bound variables."""
+        if self.form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            self._form(n, i, word, nxt)
+        elif word == "SELECT":
+            self._subquery(n)
+        elif word in ("FILTER", "BIND"):
+            self.pending_filter = True
+        elif t.text == "(":
+            self.parens += 1
+            if self.pending_filter:
+                self.paren_filters.append(self.parens)
+                self.pending_filter = False
+        elif t.text == ")":
+            if self.paren_filters and self.paren_filters[-1] == self.parens:
+                self.paren_filters.pop()
+            self.parens -= 1
+        elif t.text == "{":
+            self._open(i, nxt)
+        elif t.text == "}":
+            self._close()
+        elif t.kind == "var" and t.text[1:] in self.names:
+            self._mention(t.text[1:])
+
+    def _form(self, n: int, i: int, word: str, nxt) -> None:
+        """The outermost query form: refused unless SELECT (or ASK, if asked for); where ?kgtoolRow goes."""
+        self.form = word
+        if word != ("ASK" if self.ask else "SELECT"):
+            raise ShapeError(f"{self.where}: the query must be {'an ASK' if self.ask else 'a SELECT'} query, not {word}")
+        if self.ask:
+            self.replace[i] = f"SELECT DISTINCT ?{ROW}"
+            return
+        self.projection_end = i
+        if nxt is not None and nxt.keyword in ("DISTINCT", "REDUCED"):
+            self.projection_end = self.code[n + 1]
+        if nxt is not None and nxt.text == "*":
+            self.projection_end = None
+
+    def _subquery(self, n: int) -> None:
+        """A subquery's SELECT: the names it projects (and whether it is SELECT *); its body is the next group opened."""
+        toks, code = self.toks, self.code
+        self.batched = False
+        projected, star, m, depth = set(), False, n + 1, 0
+        while m < len(code) and not (depth == 0 and toks[code[m]].text == "{"):
+            u = toks[code[m]]
+            depth += (u.text == "(") - (u.text == ")")
+            star |= u.text == "*" and depth == 0
+            if u.kind == "var" and (depth == 0 or toks[code[m - 1]].keyword == "AS"):
+                projected.add(u.text[1:])
+            m += 1
+        self.subqueries.append((None, projected, star))
+
+    def _open(self, i: int, nxt) -> None:
+        """A group opens: inside a FILTER or BIND expression or not, and the body of the pending subquery if there is one."""
+        filtering = self.pending_filter or bool(self.paren_filters) or any(g.filtering for g in self.groups)
+        self.pending_filter = False
+        group = _Group(i, wrapper=nxt is not None and nxt.keyword == "SELECT", filtering=filtering)
+        if self.subqueries and self.subqueries[-1][0] is None:
+            group.binds = set()
+            self.subqueries[-1] = (group, self.subqueries[-1][1], self.subqueries[-1][2])
+        self.groups.append(group)
+
+    def _close(self) -> None:
+        """A group closes: it gets the pattern of the row if it names a pre-bound variable, or is the outermost one."""
+        group = self.groups.pop()
+        if group.mentions or not self.groups:  # the outermost group always binds: it gives ?kgtoolRow
+            if not group.wrapper:
+                self.after[group.at] = injection(self.prebound)
+        if self.groups and group.mentions:
+            self.groups[-1].mentions = True
+
+    def _mention(self, name: str) -> None:
+        """A pre-bound variable named: every open group mentions it, and a subquery body outside filters binds it."""
+        for g in self.groups:
+            g.mentions = True
+            if g.binds is not None and not self.paren_filters and not any(h.filtering for h in self.groups):
+                g.binds.add(name)
+
+    def result(self, prefixes: dict[str, str]) -> Prepared:
+        """The rewritten query, once every token is taken; ShapeError if it has no query form or a subquery drops a pre-bound variable."""
+        if self.form is None:
+            raise ShapeError(f"{self.where}: no {'ASK' if self.ask else 'SELECT'} query")
+        required = self.names - set(_OPTIONAL_IN_SUBQUERIES)
+        for body, projected, star in self.subqueries:
+            returned = projected | (body.binds if star and body is not None else set())
+            missing = sorted(required - returned)
+            if missing:
+                raise self.refuse(f"a subquery must return the pre-bound variable ?{missing[0]}")
+        toks, code, after = self.toks, self.code, self.after
+        if self.batched and self.projection_end is not None:
+            after[self.projection_end] = after.get(self.projection_end, "") + f" ?{ROW} "
+        if self.ask and not self.batched:
+            self.replace[code[next(n for n, i in enumerate(code) if toks[i].keyword == "ASK")]] = "SELECT (1 AS ?kgtoolAsk)"
+        out = "".join(self.replace.get(i, t.text) + after.get(i, "") for i, t in enumerate(toks))
+        return Prepared(head(prefixes) + out, self.batched, self.ask)
