@@ -49,66 +49,86 @@ def subject_lines(text: str) -> dict[str, int]:
     Only the first term of a statement is a subject (https://www.w3.org/TR/turtle/#grammar-production-triples);
     a node that appears only as an object, or inside [ ... ], has no line.
     """
-    lines: dict[str, int] = {}
-    prefixes: dict[str, str] = {}
-    base = ""
-    expect_subject = True
-    depth = 0  # inside [ ] or ( )
-    directive: str | None = None  # "prefix" or "base" while reading one
-    pending_prefix: str | None = None
-    candidate: tuple[str, int] | None = None  # a subject, unless a '{' follows (then a TriG graph name)
+    scan = _Scan()
     line = 1
     pos = 0
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
-        value = m.group()
         start = m.start()
         line += text.count("\n", pos, start)
         pos = start
-        if kind in ("ws", "comment"):
-            continue
-        if candidate is not None:
+        if kind not in ("ws", "comment"):
+            scan.token(kind, m.group(), line)
+    return scan.finish()
+
+
+class _Scan:
+    """What the scan knows between tokens: the lines found so far, the prefixes and base, and where in a statement it is."""
+
+    def __init__(self):
+        self.lines: dict[str, int] = {}
+        self.prefixes: dict[str, str] = {}
+        self.base = ""
+        self.expect_subject = True
+        self.depth = 0  # inside [ ] or ( )
+        self.directive: str | None = None  # "prefix" or "base" while reading one
+        self.pending_prefix: str | None = None
+        self.candidate: tuple[str, int] | None = None  # a subject, unless a '{' follows (then a TriG graph name)
+
+    def token(self, kind: str, value: str, line: int) -> None:
+        """Take one token (neither blank nor a comment), found on `line`."""
+        if self.candidate is not None:
             if not (kind == "punct" and value == "{"):
-                lines.setdefault(*candidate)
-            candidate = None
-        if directive is not None:
-            if kind == "pname" and directive == "prefix":
-                pending_prefix = value[:-1] if value.endswith(":") else value.split(":", 1)[0]
-            elif kind == "iri":
-                iri = _resolve(base, value[1:-1])
-                if directive == "prefix" and pending_prefix is not None:
-                    prefixes[pending_prefix] = iri
-                elif directive == "base":
-                    base = iri
-                directive = None
-                expect_subject = True
-            continue
-        if kind == "directive" or (kind == "word" and value.upper() in ("PREFIX", "BASE") and expect_subject):
-            directive = value.lstrip("@").lower()
-            pending_prefix = None
-            continue
-        if kind == "punct":
-            if value in "[(":
-                depth += 1
-                expect_subject = False
-            elif value in "])":
-                depth = max(0, depth - 1)
-            elif value in ".{}" and depth == 0:
-                expect_subject = True
-            continue
-        if kind == "word" and value.upper() == "GRAPH" and expect_subject:
-            continue
-        if expect_subject and depth == 0 and kind in ("iri", "pname"):
-            iri = None
-            if kind == "iri":
-                iri = _resolve(base, value[1:-1])
-            else:
-                prefix, _, local = value.partition(":")
-                if prefix in prefixes:
-                    iri = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
-            if iri is not None:
-                candidate = (iri, line)
-        expect_subject = False
-    if candidate is not None:
-        lines.setdefault(*candidate)
-    return lines
+                self.lines.setdefault(*self.candidate)
+            self.candidate = None
+        if self.directive is not None:
+            self._directive(kind, value)
+        elif kind == "directive" or (kind == "word" and value.upper() in ("PREFIX", "BASE") and self.expect_subject):
+            self.directive = value.lstrip("@").lower()
+            self.pending_prefix = None
+        elif kind == "punct":
+            self._punct(value)
+        elif not (kind == "word" and value.upper() == "GRAPH" and self.expect_subject):
+            if self.expect_subject and self.depth == 0 and kind in ("iri", "pname"):
+                iri = self._iri(kind, value)
+                if iri is not None:
+                    self.candidate = (iri, line)
+            self.expect_subject = False
+
+    def finish(self) -> dict[str, int]:
+        """Each IRI described → its line, once every token is taken."""
+        if self.candidate is not None:
+            self.lines.setdefault(*self.candidate)
+        return self.lines
+
+    def _directive(self, kind: str, value: str) -> None:
+        """A token of @prefix, @base, PREFIX or BASE: the prefix name, then the IRI that ends it."""
+        if kind == "pname" and self.directive == "prefix":
+            self.pending_prefix = value[:-1] if value.endswith(":") else value.split(":", 1)[0]
+        elif kind == "iri":
+            iri = _resolve(self.base, value[1:-1])
+            if self.directive == "prefix" and self.pending_prefix is not None:
+                self.prefixes[self.pending_prefix] = iri
+            elif self.directive == "base":
+                self.base = iri
+            self.directive = None
+            self.expect_subject = True
+
+    def _punct(self, value: str) -> None:
+        """Brackets nest (and what follows [ or ( is no subject); '.', '{' and '}' end a statement outside them."""
+        if value in "[(":
+            self.depth += 1
+            self.expect_subject = False
+        elif value in "])":
+            self.depth = max(0, self.depth - 1)
+        elif value in ".{}" and self.depth == 0:
+            self.expect_subject = True
+
+    def _iri(self, kind: str, value: str) -> str | None:
+        """The IRI of an <IRI> or a prefixed name; None for an undeclared prefix."""
+        if kind == "iri":
+            return _resolve(self.base, value[1:-1])
+        prefix, _, local = value.partition(":")
+        if prefix in self.prefixes:
+            return self.prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+        return None
