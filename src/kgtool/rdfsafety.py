@@ -156,24 +156,46 @@ def check_rdfxml(data: bytes, display: str) -> None:
     """Refuse any DTD (entities could read local files (XXE) or expand without bound) and deep nesting."""
     from xml.parsers import expat
 
+    parser = _guarded_parser()
+    try:
+        parser.Parse(data, True)
+    except _Refused:
+        raise UnsafeError(
+            "RDF/XML with a DOCTYPE is refused: its entities could read local files or expand without bound",
+            path=display,
+            line=parser.CurrentLineNumber,
+        ) from None
+    except _TooDeep:
+        raise LimitError(f"XML elements nested more than {MAX_NESTING} levels deep", path=display, line=parser.CurrentLineNumber) from None
+    except expat.ExpatError as e:
+        raise InputError(f"invalid XML: {expat.ErrorString(e.code)}", path=display, line=e.lineno, column=e.offset + 1) from None
+    except (ValueError, UnicodeError) as e:
+        raise InputError(f"invalid XML: {e}", path=display) from None
+
+
+class _Refused(Exception):
+    """A DOCTYPE or an entity declaration or reference."""
+
+
+class _TooDeep(Exception):
+    """XML elements nested more than MAX_NESTING levels deep."""
+
+
+def _guarded_parser():
+    """An expat parser that raises _Refused at any DTD or entity, and _TooDeep past MAX_NESTING levels."""
+    from xml.parsers import expat
+
     parser = expat.ParserCreate()
-
-    class Refused(Exception):
-        pass
-
-    class TooDeep(Exception):
-        pass
-
     depth = 0
 
     def doctype(*_args):
-        raise Refused()
+        raise _Refused()
 
     def start(*_args):
         nonlocal depth
         depth += 1
         if depth > MAX_NESTING:
-            raise TooDeep()
+            raise _TooDeep()
 
     def end(*_args):
         nonlocal depth
@@ -185,20 +207,7 @@ def check_rdfxml(data: bytes, display: str) -> None:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    try:
-        parser.Parse(data, True)
-    except Refused:
-        raise UnsafeError(
-            "RDF/XML with a DOCTYPE is refused: its entities could read local files or expand without bound",
-            path=display,
-            line=parser.CurrentLineNumber,
-        ) from None
-    except TooDeep:
-        raise LimitError(f"XML elements nested more than {MAX_NESTING} levels deep", path=display, line=parser.CurrentLineNumber) from None
-    except expat.ExpatError as e:
-        raise InputError(f"invalid XML: {expat.ErrorString(e.code)}", path=display, line=e.lineno, column=e.offset + 1) from None
-    except (ValueError, UnicodeError) as e:
-        raise InputError(f"invalid XML: {e}", path=display) from None
+    return parser
 
 
 # --------------------------------------------------------------------------------------
