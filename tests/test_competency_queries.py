@@ -41,6 +41,32 @@ RUSSIA_INVOLVED = {
     (r("assertion-peace-deals-never-matured"), "IRIA: Russia’s peace deals never matured because Moscow leans towards Armenia"),  # about
 }
 
+SOURCE_RELATIVE = "relative to its source's date (not before 2023-09-23)"  # cfr:source-article cf:notBefore
+# Every event or claim of data/karabakh.ttl with a cf:date, an interval start, a bound or a
+# relative time, in the expected order: (when, kind, thing, label, relativeTime).
+TIMELINE_ROWS = [
+    ("2020", "not after", r("skirmishes-before-2020"), "decades of skirmishes before 2020", "after decades of skirmishes"),
+    ("2020", "exact", r("peace-deal-2020"), "Russian-brokered peace deal that ended the Second Karabakh War", ""),
+    ("2020", "exact", r("second-karabakh-war"), "Second Karabakh War", ""),  # cf:date wins over its interval
+    ("2022-09", "exact", r("september-2022-fighting"), "September 2022 fighting", ""),
+    ("2023-09-23", "not after", OPERATION, OPERATION_LABEL, "last week"),  # the central event
+    ("2023-09-23", "exact", r("statement-pashinyan-2023-09-23"), "Pashinyan’s statement of 23 September 2023", ""),
+    ("2023-09-23", "exact", r("weapons-display-shusha"), "display of weapons and equipment in Shusha", ""),
+    ("", SOURCE_RELATIVE, r("declaration-aliyev-victory"), "Aliyev declares victory over Nagorno-Karabakh", "earlier this week"),
+    ("", SOURCE_RELATIVE, r("claim-aliyev-independence-confined-to-history"),
+     "Aliyev: the idea of an independent Nagorno-Karabakh is confined to history", "earlier this week"),
+    ("", SOURCE_RELATIVE, r("claim-aliyev-region-under-baku-control"), "Aliyev: the region is fully under Baku’s control",
+     "earlier this week"),
+    ("", SOURCE_RELATIVE, r("accusation-pashinyan-blames-russia"), "Pashinyan blames Russia for failing to do enough for Armenia",
+     "this week"),
+    ("", SOURCE_RELATIVE, r("announcement-pashinyan-review-alliance"),
+     "Pashinyan says he will review Armenia’s alliance with Moscow", "this week"),
+    # Not here: cfr:source-article (cf:notBefore; a document, not an event or claim),
+    # cfr:control-nagorno-karabakh-azerbaijan ("earlier this week") and cfr:control-shusha-azerbaijan
+    # (cf:asOf), which are relations (states), and the tenures' intervals (cf:endNotBefore).
+]
+TIMELINE = set(TIMELINE_ROWS)
+
 # name → (bindings, expected rows with reasoning, expected rows without reasoning or None if the same)
 CASES: dict[str, tuple[dict[str, str] | None, set[tuple[str, ...]], set[tuple[str, ...]] | None]] = {
     "csto-members": (
@@ -118,14 +144,8 @@ CASES: dict[str, tuple[dict[str, str] | None, set[tuple[str, ...]], set[tuple[st
     ),
     "timeline": (
         None,
-        {
-            ("2020", r("second-karabakh-war"), "Second Karabakh War"),
-            ("2020", r("peace-deal-2020"), "Russian-brokered peace deal that ended the Second Karabakh War"),
-            ("2022-09", r("september-2022-fighting"), "September 2022 fighting"),
-            ("2023-09-23", r("weapons-display-shusha"), "display of weapons and equipment in Shusha"),
-            ("2023-09-23", r("statement-pashinyan-2023-09-23"), "Pashinyan’s statement of 23 September 2023"),
-        },
-        None,
+        TIMELINE,
+        None,  # the class filter reads rdfs:subClassOf* itself, so no entailment is needed
     ),
     "leaders-on-2023-09-23": (
         None,
@@ -150,10 +170,17 @@ CASES: dict[str, tuple[dict[str, str] | None, set[tuple[str, ...]], set[tuple[st
     "events-in-nagorno-karabakh": (
         None,
         {
-            (OPERATION, OPERATION_LABEL),
-            (r("weapons-display-shusha"), "display of weapons and equipment in Shusha"),  # in Shusha, in the region
+            (OPERATION, OPERATION_LABEL, ""),  # cf:tookPlaceIn cfr:nagorno-karabakh, asserted
+            (r("weapons-display-shusha"), "display of weapons and equipment in Shusha", ""),  # in Shusha, in the region
+            # the operation is cf:partOf the conflict, so the conflict took place there (in part) through it
+            (r("nagorno-karabakh-conflict"), "Nagorno-Karabakh conflict", OPERATION),
+            # Not here: the Second Karabakh War. The data does not locate it (no cf:tookPlaceIn;
+            # its recaptured territory is "in and around" the region, deliberately not cf:locatedIn it).
         },
-        {(OPERATION, OPERATION_LABEL)},
+        {
+            (OPERATION, OPERATION_LABEL, ""),
+            (r("nagorno-karabakh-conflict"), "Nagorno-Karabakh conflict", OPERATION),  # asserted cf:partOf
+        },
     ),
     "christian-groups": (
         None,
@@ -239,9 +266,17 @@ def test_every_question_runs_identically_in_rdflib():
 
 
 def test_timeline_is_in_date_order():
-    rows = run_query(kgload.query_text("timeline"), reason=True)
-    dates = [row[0] for row in rows]
-    assert dates == sorted(dates)
+    # By date or bound; at one date, what happened by then (not after), then exact dates; relative
+    # times last, at their source's bound (2023-09-23). Ties by label.
+    for reason in (True, False):
+        assert run_query(kgload.query_text("timeline"), reason=reason) == TIMELINE_ROWS
+
+
+def test_timeline_says_what_kind_of_date_each_row_has():
+    # A bound or a relative time is never shown as if it were the date.
+    for when, kind, *_ in run_query(kgload.query_text("timeline"), reason=True):
+        assert kind in {"exact", "not after", "not before"} or kind.startswith(("interval (", "relative to "))
+        assert (when == "") == kind.startswith("relative to ")
 
 
 def test_source_of_fact_answers_for_any_bound_fact():
