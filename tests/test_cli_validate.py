@@ -54,9 +54,12 @@ def test_validate_catches_an_existing_entity_gaining_a_second_value_where_max_co
     result = kg("validate", fixture("post-in-second-state.ttl"))
     assert result.exit_code == 1
     assert result.stdout == (
+        "Violation: cfr:armenia: cfr:armenia owl:sameAs cfr:russia merges two entities of the home (use --allow-merge if meant), "
+        "entailed from cf:postIn (functional): cfr:prime-minister-of-armenia cf:postIn cfr:armenia (in the home) . "
+        "cfr:prime-minister-of-armenia cf:postIn cfr:russia (submitted) (value cfr:russia)\n"
         f"{fixture('post-in-second-state.ttl')}:6: Violation: cfr:prime-minister-of-armenia, path cf:postIn: "
         "A post must belong to exactly one state or other political entity (cf:postIn), e.g. Prime Minister of Armenia → Armenia.\n"
-        "does not conform: 1 violation(s), 0 warning(s), 0 info\n"
+        "does not conform: 2 violation(s), 0 warning(s), 0 info\n"
     )
 
 
@@ -183,7 +186,7 @@ def test_validate_judges_the_touched_nodes_as_validating_the_whole_home_would(kg
     files = sorted(SHAPE_FIXTURES.glob("*.ttl")) + sorted(SUBMISSIONS.glob("*.ttl"))
     result = kg("validate", "--format", "json", *map(str, files))
     assert result.exit_code == 1
-    scoped = json.loads(result.stdout)["results"]
+    scoped = [r for r in json.loads(result.stdout)["results"] if not r["constraint"].startswith("kgtool:")]  # OWL RL findings: not SHACL
 
     home = rdflib.Graph()
     for part in ("ontology", "data"):

@@ -55,7 +55,7 @@ def test_a_small_submission_is_judged_on_a_small_part_of_a_big_home(big_home):
 )
 def test_a_violation_that_needs_the_homes_data_is_still_caught_in_a_big_home(big_home, name, focus, constraint):
     report = validation.validate(big_home, [str(SUBMISSIONS / name)])
-    assert [(r.severity, r.focus, r.constraint) for r in report.results] == [("Violation", focus, constraint)]
+    assert [(r.severity, r.focus, r.constraint) for r in report.results if not r.constraint.startswith("kgtool:")] == [("Violation", focus, constraint)]
 
 
 TINY_SHAPES = """@prefix ex: <http://example.org/tiny#> .

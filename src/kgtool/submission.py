@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .consistency import INCONSISTENCY, MERGE
 from .errors import HomeError, KgError
 from .fsutil import atomic_write
 from .home import Home, exclusive_lock
@@ -106,7 +107,7 @@ def _new_triples(loaded, triples: list[ox.Triple]) -> list[ox.Triple]:
     return new
 
 
-def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = False, allow_remote: bool = False) -> AddOutcome:
+def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = False, allow_remote: bool = False, allow_merge: bool = False) -> AddOutcome:
     """Validate `files` with the home and merge them all or nothing; a refusal changes nothing.
 
     Raises HomeError for the bundled home, InputError for a file that cannot be read.
@@ -121,7 +122,7 @@ def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = F
     with home_lock(home):  # validate and write against one state of the home
         _remove_stale_temporaries(home)
         for _attempt in range(ATTEMPTS):
-            outcome, state, new = _assess(home, submission, submitted, digest, strict, dry_run)
+            outcome, state, new = _assess(home, submission, submitted, digest, strict, dry_run, allow_merge)
             if outcome.reason or dry_run:
                 return outcome
             if _state(home) != state:
@@ -132,7 +133,7 @@ def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = F
     raise KgError(f"the home's files kept changing while the submission was validated ({ATTEMPTS} tries); try again")
 
 
-def _assess(home: Home, submission: Submission, submitted: int, digest: str, strict: bool, dry_run: bool):
+def _assess(home: Home, submission: Submission, submitted: int, digest: str, strict: bool, dry_run: bool, allow_merge: bool = False):
     """Validate against the home as it is now → (outcome, the state judged, the new triples)."""
     from .store import DATA, load
 
@@ -147,12 +148,15 @@ def _assess(home: Home, submission: Submission, submitted: int, digest: str, str
     outcome.new_subjects = sorted(
         {t.subject.value for t in new if isinstance(t.subject, ox.NamedNode) and not any(True for _ in loaded.store.quads_for_pattern(t.subject, None, None, DATA))}
     )
-    report = validate_submission(loaded, submission)
+    report = validate_submission(loaded, submission, **({"allow_merge": True} if allow_merge else {}))
     outcome.report = report
     violations = len(report.at_least("violation"))  # custom severities rank as violations
     warnings = len(report.at_least("warning")) - violations
-    if violations:
-        outcome.reason = f"{violations} violation(s) of the home's shapes"
+    owl = sum(1 for r in report.results if r.constraint in (INCONSISTENCY, MERGE))
+    if violations > owl:  # the OWL RL findings are listed with the results
+        outcome.reason = f"{violations - owl} violation(s) of the home's shapes"
+    elif violations:
+        outcome.reason = f"{owl} inconsistency(ies) or merge(s) with the home under OWL RL"
     elif strict and warnings:
         outcome.reason = f"{warnings} warning(s), and --strict refuses warnings"
     return outcome, state, new

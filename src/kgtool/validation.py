@@ -207,8 +207,9 @@ def _report(full, prefixes: dict[str, str], **figures) -> Report:
 # --------------------------------------------------------------------------------------
 # entry points
 # --------------------------------------------------------------------------------------
-def validate_submission(loaded, submission: submitted.Submission) -> Report:
-    """Validate a parsed submission together with the part of the home it touches, under the home's shapes."""
+def validate_submission(loaded, submission: submitted.Submission, allow_merge: bool = False) -> Report:
+    """Validate a parsed submission together with the part of the home it touches, under the home's shapes,
+    and its consistency with the home under OWL RL (`consistency`; a merge of the home's entities is refused unless `allow_merge`)."""
     prefixes = dict(submission.prefixes)
     prefixes.update(loaded.prefixes)
     if not submission.triples:
@@ -225,11 +226,51 @@ def validate_submission(loaded, submission: submitted.Submission) -> Report:
         focus_nodes=len(focus - neighbourhood.values_only(submission.triples)),
         checked_triples=len(data),
     )
+    _add_consistency(report, loaded, submission, allow_merge)
     for r in report.results:  # name the file (and line) that first describes each result's focus node
         found = submission.where(r.focus_iri) if r.focus_iri is not None else None
         if found is not None:
             r.file, r.line = found
     return report
+
+
+def _add_consistency(report: Report, loaded, submission: submitted.Submission, allow_merge: bool) -> None:
+    """Add the inconsistencies and merges the submission makes with the home (consistency.check) as violations."""
+    from . import consistency
+
+    findings, notes = consistency.check(loaded, submission.triples, allow_merge)
+    report.notes += notes
+    if not findings:
+        return
+    report.prefixes.setdefault("kgtool", consistency.KGTOOL_NS)
+    node = next(t.subject for t in report.report_graph if t.predicate == TYPE and t.object == _SH.ValidationReport)
+    term = consistency.Term()
+    for f in findings:
+        focus, value = term(f.focus), term(f.value) if f.value is not None else None
+        result = ox.BlankNode()
+        report.report_graph += [
+            ox.Triple(node, _SH.result, result),
+            ox.Triple(result, TYPE, _SH.ValidationResult),
+            ox.Triple(result, _SH.resultSeverity, _SH.Violation),
+            ox.Triple(result, _SH.focusNode, focus),
+            ox.Triple(result, _SH.resultMessage, ox.Literal(f.message)),
+            ox.Triple(result, _SH.sourceConstraintComponent, ox.NamedNode(consistency.KGTOOL_NS + f.constraint.split(":", 1)[1])),
+        ]
+        if value is not None:
+            report.report_graph.append(ox.Triple(result, _SH.value, value))
+        report.results.append(
+            Result(
+                severity="Violation",
+                focus=terms.n3(focus, report.prefixes) or "",
+                focus_iri=focus.value if isinstance(focus, ox.NamedNode) else None,
+                path=None,
+                value=terms.n3(value, report.prefixes),
+                message=f.message,
+                shape=None,
+                constraint=f.constraint,
+            )
+        )
+    report.results.sort(key=lambda x: (rank(x.severity), x.focus, x.path or "", x.message, x.value or ""))
 
 
 def shape_graph(loaded) -> list[ox.Triple]:
@@ -241,12 +282,12 @@ def shape_graph(loaded) -> list[ox.Triple]:
     return out
 
 
-def validate(home: Home, files: list[str], allow_remote: bool = False) -> Report:
+def validate(home: Home, files: list[str], allow_remote: bool = False, allow_merge: bool = False) -> Report:
     """Validate `files` together with the home's ontology and data under the home's shapes."""
     from .store import load
 
     submission = submitted.read(files, allow_remote)
-    return validate_submission(load(home), submission)
+    return validate_submission(load(home), submission, allow_merge)
 
 
 def validate_home(home: Home, loaded=None) -> Report:

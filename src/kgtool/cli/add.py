@@ -15,13 +15,16 @@ ADD_LISTS_NEW_ENTITIES = 20  # add --dry-run names at most this many new entitie
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--dry-run", is_flag=True, help="Report what would be added; change nothing.")
 @click.option("--strict", is_flag=True, help="Refuse on warnings too.")
+@click.option("--allow-merge", "allow_merge", is_flag=True, help="Accept a submission that makes two entities of the home the same (owl:sameAs).")
 @ALLOW_REMOTE_CONTEXTS_OPTION
 @click.pass_obj
-def add(ctx: Ctx, files, dry_run, strict, allow_remote):
+def add(ctx: Ctx, files, dry_run, strict, allow_remote, allow_merge):
     """Validate FILEs with the home and merge them into its data, all or nothing.
 
     Refuses on any violation (and on warnings with --strict), and a submission with no new
-    triple. Accepted triples land as one new file under data/submissions/ with a PROV record
+    triple. Refuses too a submission that, with the home and the OWL RL entailments, makes an
+    instance of owl:Nothing, a disjointness clash or a broken owl:differentFrom, or makes two
+    entities of the home the same (unless --allow-merge). Accepted triples land as one new file under data/submissions/ with a PROV record
     of when and from which file (name and sha256); delete it to revert. Concurrent adds wait
     for the home's lock. Exits 1 if the submission is refused.
 
@@ -32,7 +35,7 @@ def add(ctx: Ctx, files, dry_run, strict, allow_remote):
     """
     from ..submission import add as run
 
-    outcome = run(ctx.home, list(files), dry_run=dry_run, strict=strict, allow_remote=allow_remote)
+    outcome = run(ctx.home, list(files), dry_run=dry_run, strict=strict, allow_remote=allow_remote, allow_merge=allow_merge)
     if outcome.report is not None:
         for r in outcome.report.results:
             click.echo(r.text())

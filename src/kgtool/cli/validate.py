@@ -32,13 +32,16 @@ REPORT_WRITERS = {
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--format", "fmt", type=click.Choice(list(REPORT_WRITERS)), default="text", show_default=True, help="Report format (json: see docs/validation-report.md).")
 @click.option("--fail-on", "fail_on", type=click.Choice(["violation", "warning", "info"]), default="violation", show_default=True, help="Exit 1 on a result of this severity or worse.")
+@click.option("--allow-merge", "allow_merge", is_flag=True, help="Do not report two entities of the home made the same (owl:sameAs).")
 @ALLOW_REMOTE_CONTEXTS_OPTION
 @click.pass_obj
-def validate(ctx: Ctx, files, fmt, fail_on, allow_remote):
+def validate(ctx: Ctx, files, fmt, fail_on, allow_remote, allow_merge):
     """Validate FILEs together with the home's graph under the home's SHACL shapes.
 
     Judges the files' nodes, and the home's nodes they touch, with what the home says about
-    them. One line per result: file:line, severity, focus node, path, message, value. The
+    them, and their consistency with the home under OWL RL (an instance of owl:Nothing, a
+    disjointness clash, a broken owl:differentFrom, two entities of the home made the same
+    unless --allow-merge). One line per result: file:line, severity, focus node, path, message, value. The
     files conform when there is no result at all. Exits 1 if a result of the --fail-on
     severity or worse exists (default: a violation, or a custom severity), 2 if a file
     cannot be read or the shapes are ill-formed.
@@ -50,7 +53,7 @@ def validate(ctx: Ctx, files, fmt, fail_on, allow_remote):
     """
     from ..validation import validate as run
 
-    report = run(ctx.home, list(files), allow_remote=allow_remote)
+    report = run(ctx.home, list(files), allow_remote=allow_remote, allow_merge=allow_merge)
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
     click.echo(REPORT_WRITERS[fmt](report, fail_on))

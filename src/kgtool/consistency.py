@@ -1,0 +1,233 @@
+"""Safe growth: what a submission makes of the home under OWL RL, found from the submission alone.
+
+The compiled rules (`reasoning.engine`) run seeded with the submission's new triples over a
+read-only view of the home's store (its asserted graphs and entailments, `StoreView`), as
+`reasoning.incremental` extends a closure after an added file, but nothing is written. Only
+the new facts (and the store triples they meet) are checked, so the cost follows the
+submission, not the home:
+
+* an instance of owl:Nothing (cls-nothing2);
+* a disjointness clash: owl:disjointWith, owl:AllDisjointClasses, owl:complementOf
+  (cax-dw, cax-adc, cls-com), owl:propertyDisjointWith (prp-pdw);
+* a broken owl:differentFrom or owl:AllDifferent (eq-diff1/2/3);
+* two IRIs the home described before made the same (owl:sameAs entailed): a merge, refused
+  unless allowed.
+
+Each finding is a validation Result of severity Violation whose constraint is
+kgtool:InconsistencyCheck or kgtool:MergeCheck (docs/validation-report.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from . import terms
+from .vocab import OWL, RDF
+
+KGTOOL_NS = "https://w3id.org/kgtool/ns#"
+INCONSISTENCY = "kgtool:InconsistencyCheck"
+MERGE = "kgtool:MergeCheck"
+
+_TYPE, _SAME, _DIFF, _NOTHING = f"<{RDF}type>", f"<{OWL}sameAs>", f"<{OWL}differentFrom>", f"<{OWL}Nothing>"
+_FIRST, _REST, _NIL = f"<{RDF}first>", f"<{RDF}rest>", f"<{RDF}nil>"
+MAX_SHOWN = 5  # a finding names at most this many triples that lead to it
+
+
+def Term():
+    """Term strings as pyoxigraph terms (reasoning.ntriples.Terms)."""
+    from .reasoning.ntriples import Terms
+
+    return Terms()
+
+
+@dataclass
+class Finding:
+    """One inconsistency or merge: its kind (constraint), the node it is about, a message, a value."""
+
+    constraint: str
+    focus: str  # N-Triples term string
+    message: str
+    value: str | None = None
+
+
+def check(loaded, triples: list[ox.Triple], allow_merge: bool = False) -> tuple[list[Finding], list[str]]:
+    """The findings of the submission `triples` with the home `loaded`, and notes (why it could not be checked)."""
+    from .reasoning.compiled import Rules
+    from .reasoning.engine import Engine
+    from .reasoning.incremental import StoreView
+    from .reasoning.ntriples import Unsupported, from_ox, is_schema, parse_lines
+    from .store.cache import SCHEMA_CLOSURE
+    from .store.graphs import REASONED
+
+    schema_file = loaded.path / SCHEMA_CLOSURE if loaded.path is not None else None
+    if loaded.reasoner != "kgtool" or schema_file is None or not schema_file.is_file():
+        return [], []
+    if any(isinstance(term, ox.Triple) for t in triples for term in (t.subject, t.object)):
+        return [], []  # quoted triples: the compiled rules do not reason over them (reasoning.incremental)
+    try:
+        submitted = from_ox(triples)
+        schema = set(parse_lines(schema_file.read_bytes()))
+        rules = Rules(schema)
+    except Unsupported as e:
+        return [], [f"the submission's consistency with the home was not checked: {e}"]
+    view = StoreView(loaded.store, REASONED, rules.stand_ins)
+    extra_schema = {t for t in submitted if is_schema(t)}
+    seeds = [t for t in submitted if not is_schema(t) and not view.has(t)]
+    engine = Engine(rules, view)
+    engine.seed(seeds)
+    engine.run()
+    return _Checker(loaded, view, engine.facts, schema | extra_schema, set(submitted), allow_merge).run(), []
+
+
+class _Checker:
+    """The checks of the new facts, each looked up among the new facts and the store."""
+
+    def __init__(self, loaded, view, facts: set, schema: set, submitted: set, allow_merge: bool):
+        self.loaded, self.view, self.facts, self.submitted, self.allow_merge = loaded, view, facts, submitted, allow_merge
+        self.out: dict[str, dict[str, list[str]]] = {}
+        self.inn: dict[str, dict[str, list[str]]] = {}
+        for s, p, o in facts:
+            self.out.setdefault(p, {}).setdefault(s, []).append(o)
+            self.inn.setdefault(p, {}).setdefault(o, []).append(s)
+        self.schema = schema
+        by_p: dict[str, list[tuple[str, str]]] = {}
+        for s, p, o in schema:
+            by_p.setdefault(p, []).append((s, o))
+        self.by_p = by_p
+        self.disjoint: dict[str, set[str]] = {}
+        for p in ("disjointWith", "complementOf"):
+            for a, b in by_p.get(f"<{OWL}{p}>", ()):
+                self.disjoint.setdefault(a, set()).add(b)
+                self.disjoint.setdefault(b, set()).add(a)
+        for node, head in by_p.get(f"<{OWL}members>", ()):
+            if (node, _TYPE, f"<{OWL}AllDisjointClasses>") in schema:
+                members = self._members(head)
+                for a in members:
+                    self.disjoint.setdefault(a, set()).update(m for m in members if m != a)
+        self.pdw: dict[str, set[str]] = {}
+        for a, b in by_p.get(f"<{OWL}propertyDisjointWith>", ()):
+            self.pdw.setdefault(a, set()).add(b)
+            self.pdw.setdefault(b, set()).add(a)
+        self.functional = {s for s, o in by_p.get(_TYPE, ()) if o == f"<{OWL}FunctionalProperty>"}
+        self.inv_functional = {s for s, o in by_p.get(_TYPE, ()) if o == f"<{OWL}InverseFunctionalProperty>"}
+        self.prefixes = loaded.prefixes
+        self.findings: list[Finding] = []
+
+    # ------------------------------------------------------------ lookups
+    def _members(self, head: str) -> list[str]:
+        first = dict(self.by_p.get(_FIRST, ()))
+        rest = dict(self.by_p.get(_REST, ()))
+        out, seen = [], set()
+        while head in first and head not in seen:
+            seen.add(head)
+            out.append(first[head])
+            head = rest.get(head, _NIL)
+        return out
+
+    def has(self, t) -> bool:
+        return t in self.facts or self.view.has(t)
+
+    def objects(self, p: str, s: str) -> list[str]:
+        return [*self.out.get(p, {}).get(s, ()), *self.view.objects(p, s)]
+
+    def subjects(self, p: str, o: str) -> list[str]:
+        return [*self.inn.get(p, {}).get(o, ()), *self.view.subjects(p, o)]
+
+    def name(self, term: str) -> str:
+        return terms.n3(self.view.term(term), self.prefixes) or term
+
+    def said(self, t) -> str:
+        """A triple as Turtle, with where it comes from."""
+        text = " ".join(self.name(x) for x in t)
+        if t in self.submitted:
+            return f"{text} (submitted)"
+        if t in self.facts:
+            return f"{text} (entailed)"
+        return f"{text} (in the home)"
+
+    def add(self, constraint: str, focus: str, message: str, value: str | None = None) -> None:
+        self.findings.append(Finding(constraint, focus, message, value))
+
+    # ------------------------------------------------------------ checks
+    def run(self) -> list[Finding]:
+        for t in sorted(self.facts):
+            s, p, o = t
+            if p == _TYPE:
+                self._type(s, o)
+            elif p == _SAME:
+                if s < o:
+                    self._same(s, o)
+            elif p == _DIFF:
+                # a new owl:sameAs is checked by _same; here a new difference against an old equality
+                if (s, _SAME, o) not in self.facts and (o, _SAME, s) not in self.facts and (self.view.has((s, _SAME, o)) or self.view.has((o, _SAME, s))):
+                    self._broken_difference(s, o, [t])
+            elif p in self.pdw:
+                for q in sorted(self.pdw[p]):
+                    if self.has((s, q, o)) and (p < q or (s, q, o) not in self.facts):
+                        self.add(INCONSISTENCY, s, f"{self.name(p)} and {self.name(q)} are disjoint properties (owl:propertyDisjointWith), yet: {self.said(t)} . {self.said((s, q, o))}", o)
+        return self.findings
+
+    def _type(self, x: str, c: str) -> None:
+        if c == _NOTHING:
+            why = self._types_of(x)
+            self.add(INCONSISTENCY, x, f"{self.name(x)} is an instance of owl:Nothing: {self.said((x, _TYPE, c))}" + (f" from {why}" if why else ""), c)
+            return
+        for d in sorted(self.disjoint.get(c, ())):
+            other = (x, _TYPE, d)
+            if not self.has(other):
+                continue
+            if d != c and other in self.facts and d < c:
+                continue  # reported from the other type
+            self.add(INCONSISTENCY, x, f"{self.name(x)} is in disjoint classes {self.name(c)} and {self.name(d)}: {self.said((x, _TYPE, c))} . {self.said(other)}", c)
+
+    def _types_of(self, x: str) -> str:
+        types = [(x, _TYPE, c) for c in self.objects(_TYPE, x) if c != _NOTHING][:MAX_SHOWN]
+        return " . ".join(self.said(t) for t in types)
+
+    def _same(self, x: str, y: str) -> None:
+        if x[0] != "<" or y[0] != "<":
+            return
+        differ = [t for t in ((x, _DIFF, y), (y, _DIFF, x)) if self.has(t)]
+        if differ:
+            self._broken_difference(x, y, differ)
+        elif self._all_different(x, y):
+            self.add(INCONSISTENCY, x, f"{self.name(x)} owl:sameAs {self.name(y)}, but owl:AllDifferent lists both; entailed from {self.explain_same(x, y)}", y)
+        if not self.allow_merge and self._in_home(x) and self._in_home(y):
+            self.add(MERGE, x, f"{self.name(x)} owl:sameAs {self.name(y)} merges two entities of the home (use --allow-merge if meant), entailed from {self.explain_same(x, y)}", y)
+
+    def _broken_difference(self, x: str, y: str, differ: list) -> None:
+        self.add(INCONSISTENCY, x, f"{self.name(x)} owl:sameAs {self.name(y)} yet {' . '.join(self.said(t) for t in differ)}; the sameAs is entailed from {self.explain_same(x, y)}", y)
+
+    def _all_different(self, x: str, y: str) -> bool:
+        query = f"ASK {{ ?a <{OWL}members>|<{OWL}distinctMembers> ?l . ?l <{RDF}rest>*/<{RDF}first> {x} . ?l <{RDF}rest>*/<{RDF}first> {y} }}"
+        from .store.graphs import DATA, ONTOLOGY
+
+        return bool(self.loaded.store.query(query, default_graph=[ONTOLOGY, DATA]))
+
+    def _in_home(self, x: str) -> bool:
+        from .store.graphs import DATA, ONTOLOGY
+
+        node = self.view.term(x)
+        return any(next(iter(self.loaded.store.quads_for_pattern(node, None, None, g)), None) is not None for g in (DATA, ONTOLOGY))
+
+    def explain_same(self, x: str, y: str) -> str:
+        """The triples that make x and y the same, where one rule (asserted, prp-fp, prp-ifp, eq-trans) says so
+        directly; of several, the one that rests most on submitted and home triples rather than on entailed ones."""
+        for a, b in ((x, y), (y, x)):
+            if (a, _SAME, b) in self.submitted:
+                return f"the submission: {self.said((a, _SAME, b))}"
+        found: list[tuple[str, tuple, tuple]] = []
+        for p in sorted(self.inv_functional):
+            found += [(f"{self.name(p)} (inverse-functional)", (x, p, o), (y, p, o)) for o in self.objects(p, x) if self.has((y, p, o))]
+        for p in sorted(self.functional):
+            found += [(f"{self.name(p)} (functional)", (z, p, x), (z, p, y)) for z in self.subjects(p, x) if self.has((z, p, y))]
+        for z in self.objects(_SAME, x):
+            if z not in (x, y) and self.has((z, _SAME, y)):
+                found.append((f"owl:sameAs through {self.name(z)}", (x, _SAME, z), (z, _SAME, y)))
+        if found:
+            rule, a, b = min(found, key=lambda f: sum(t in self.facts and t not in self.submitted for t in f[1:]))
+            return f"{rule}: {self.said(a)} . {self.said(b)}"
+        about = sorted(t for t in self.submitted if x in t or y in t)[:MAX_SHOWN]
+        return "the submission's triples " + " . ".join(self.said(t) for t in about) if about else "the OWL RL closure"
