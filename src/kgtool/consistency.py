@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from . import terms
+from .reasoning.relations import rdf_list
 from .vocab import OWL, RDF
 
 KGTOOL_NS = "https://w3id.org/kgtool/ns#"
@@ -33,13 +34,6 @@ MERGE = "kgtool:MergeCheck"
 _TYPE, _SAME, _DIFF, _NOTHING = f"<{RDF}type>", f"<{OWL}sameAs>", f"<{OWL}differentFrom>", f"<{OWL}Nothing>"
 _FIRST, _REST, _NIL = f"<{RDF}first>", f"<{RDF}rest>", f"<{RDF}nil>"
 MAX_SHOWN = 5  # a finding names at most this many triples that lead to it
-
-
-def Term():
-    """Term strings as pyoxigraph terms (reasoning.ntriples.Terms)."""
-    from .reasoning.ntriples import Terms
-
-    return Terms()
 
 
 @dataclass
@@ -101,9 +95,10 @@ class _Checker:
             for a, b in by_p.get(f"<{OWL}{p}>", ()):
                 self.disjoint.setdefault(a, set()).add(b)
                 self.disjoint.setdefault(b, set()).add(a)
+        first, rest = dict(by_p.get(_FIRST, ())), dict(by_p.get(_REST, ()))
         for node, head in by_p.get(f"<{OWL}members>", ()):
             if (node, _TYPE, f"<{OWL}AllDisjointClasses>") in schema:
-                members = self._members(head)
+                members = rdf_list(first, rest, head, _NIL) or []
                 for a in members:
                     self.disjoint.setdefault(a, set()).update(m for m in members if m != a)
         self.pdw: dict[str, set[str]] = {}
@@ -116,16 +111,6 @@ class _Checker:
         self.findings: list[Finding] = []
 
     # ------------------------------------------------------------ lookups
-    def _members(self, head: str) -> list[str]:
-        first = dict(self.by_p.get(_FIRST, ()))
-        rest = dict(self.by_p.get(_REST, ()))
-        out, seen = [], set()
-        while head in first and head not in seen:
-            seen.add(head)
-            out.append(first[head])
-            head = rest.get(head, _NIL)
-        return out
-
     def has(self, t) -> bool:
         return t in self.facts or self.view.has(t)
 

@@ -70,6 +70,8 @@ def dataset(text: str, base_iri: str | None, prefixes: dict[str, str], graphs: l
     so any other IRI (a URL, a file) is refused with UnsafeError, even with --allow-remote.
     IRIs resolve as the query's own BASE and PREFIX lines and `base_iri` say.
     """
+    if not re.search(r"(?i)\bfrom\b", text):  # every query passes here: most have no dataset clause
+        return None
     from urllib.parse import urljoin
 
     from .querytext import tokens

@@ -244,7 +244,9 @@ def _add_consistency(report: Report, loaded, submission: submitted.Submission, a
         return
     report.prefixes.setdefault("kgtool", consistency.KGTOOL_NS)
     node = next(t.subject for t in report.report_graph if t.predicate == TYPE and t.object == _SH.ValidationReport)
-    term = consistency.Term()
+    from .reasoning.ntriples import Terms
+
+    term = Terms()
     for f in findings:
         focus, value = term(f.focus), term(f.value) if f.value is not None else None
         result = ox.BlankNode()

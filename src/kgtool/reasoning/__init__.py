@@ -21,20 +21,41 @@ The three reasoners give the same entailments on the bundled graph (tests/test_r
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import import_module
 
 import pyoxigraph as ox
 
 from ..progress import Report as Progress
-from . import general
-from .general import available, schema_reasoner
-from .incremental import Graphs, update
-from .noise import is_noise
-from .ntriples import Unsupported, from_ox, to_ox
-from .own import close_schema, infer
 
-REASONERS = ("kgtool", *general.NAMES)
+GENERAL = ("reasonable", "owlrl")  # the general reasoners (general.py)
+REASONERS = ("kgtool", *GENERAL)
 
-__all__ = ["REASONERS", "Graphs", "Progress", "Unsupported", "available", "close_schema", "default_reasoner", "entailments", "infer", "is_noise", "schema_reasoner", "update"]
+
+@dataclass(frozen=True)
+class Graphs:
+    """Where a store keeps what is reasoned over (`asserted`, the default graph's parts) and the entailments (`inferred`)."""
+
+    asserted: tuple[ox.NamedNode, ...]
+    inferred: ox.NamedNode
+
+
+# The rest loads when first used: a warm query needs only the names above (PEP 562).
+_LAZY = {
+    "general": ("general", None), "available": ("general", "available"), "schema_reasoner": ("general", "schema_reasoner"),
+    "update": ("incremental", "update"), "is_noise": ("noise", "is_noise"), "Unsupported": ("ntriples", "Unsupported"),
+    "from_ox": ("ntriples", "from_ox"), "to_ox": ("ntriples", "to_ox"), "close_schema": ("own", "close_schema"), "infer": ("own", "infer"),
+}
+
+__all__ = ["REASONERS", "Graphs", "Progress", "default_reasoner", "entailments", *_LAZY]
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    found = import_module(f".{module}", __name__)
+    return found if attribute is None else getattr(found, attribute)
 
 
 def default_reasoner() -> str:
@@ -51,5 +72,10 @@ def entailments(triples: Iterable[ox.Triple], reasoner: str | None = None, progr
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner '{reasoner}' (known: {', '.join(REASONERS)})")
     if reasoner == "kgtool":
+        from .ntriples import from_ox, to_ox
+        from .own import infer
+
         return sorted(to_ox(infer(from_ox(triples), progress)), key=str)
+    from . import general
+
     return general.entailments(triples, reasoner, progress)

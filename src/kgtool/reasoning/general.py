@@ -32,7 +32,7 @@ from ..progress import Report as Progress
 from .noise import is_noise
 from .repairs import TYPE, WITHHELD_CLASSES, derive, presaturate
 
-NAMES = ("reasonable", "owlrl")
+from . import GENERAL as NAMES  # noqa: E402 - defined by the package, before this module loads
 
 
 def available(name: str) -> bool:

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..progress import Report as Progress
 from ..vocab import OWL
-from . import general, own
+from . import Graphs, general, own
 from .compiled import Rules
 from .engine import Engine, Known
 from .noise import is_noise
 from .ntriples import CHAIN_PREFIX, Terms, Triple, Unsupported, from_ox, is_schema, parse_lines, write_lines
-
-
-@dataclass(frozen=True)
-class Graphs:
-    """Where a store keeps what is reasoned over (`asserted`, the default graph's parts) and the entailments (`inferred`)."""
-
-    asserted: tuple[ox.NamedNode, ...]
-    inferred: ox.NamedNode
 
 
 def update(store: ox.Store, graphs: Graphs, reasoner: str, schema_file: Path, added: list[ox.Triple] | None, as_text: dict, progress: Progress | None) -> str:
