@@ -277,3 +277,28 @@ def test_add_killed_at_any_moment_leaves_every_data_file_parseable_and_the_submi
     assert result.exit_code == (1 if seen[-1] == "all" else 0)
     assert _check_all_or_nothing(home, expected) == "all"
     assert not any((home / "data" / "submissions").glob(".*.tmp"))  # a killed write's leftovers are cleaned up
+
+
+def test_add_of_an_rdf_1_2_reified_triple_lands_and_the_triple_term_can_be_queried(kg, home, tmp_path):
+    # RDF 1.2 Turtle: `<< s p o >>` in subject position is a reifier, `_:r rdf:reifies <<( s p o )>>`.
+    # validate and add used to stop with an internal TypeError on the triple term.
+    sub = tmp_path / "reified.ttl"
+    sub.write_text(
+        "@prefix cf: <https://w3id.org/kgtool/conflict#> .\n@prefix cfr: <https://w3id.org/kgtool/id/> .\n"
+        '<< cfr:armenia cf:memberOf cfr:csto >> cf:evidence "Armenia is a part of the Russian-led CSTO military alliance" .\n',
+        encoding="utf-8",
+    )
+    checked = kg("--home", str(home), "validate", str(sub))
+    assert checked.exit_code == 0, checked.output
+    added = kg("--home", str(home), "add", str(sub))
+    assert added.exit_code == 0, added.output
+    # (the query gate reads SPARQL 1.1, so the triple term is matched by a variable, not written out)
+    answer = kg("--home", str(home), "query", "--format", "csv", "SELECT ?evidence WHERE { ?r rdf:reifies ?triple ; cf:evidence ?evidence }")
+    assert answer.exit_code == 0, answer.output
+    assert answer.stdout.splitlines() == ["evidence", "Armenia is a part of the Russian-led CSTO military alliance"]
+    exported = kg("--home", str(home), "export", "--format", "nt")
+    reified = [line for line in exported.stdout.splitlines() if "22-rdf-syntax-ns#reifies>" in line]
+    assert len(reified) == 1
+    assert reified[0].endswith(
+        "<<( <https://w3id.org/kgtool/id/armenia> <https://w3id.org/kgtool/conflict#memberOf> <https://w3id.org/kgtool/id/csto> )>> ."
+    )

@@ -124,7 +124,7 @@ def neighbourhood(home: HomeGraph, submitted: list[ox.Triple], backwards: set[st
                     stack.append((o, depth - 1))
 
     for node in list(focus):
-        if isinstance(node, ox.Literal):
+        if isinstance(node, (ox.Literal, ox.Triple)):  # an RDF 1.2 triple term describes nothing in the home
             continue
         if node in classes and node not in subjects:
             describe(node, 1)  # a class: its own triples, not its instances (rdf:type may be read backwards)
