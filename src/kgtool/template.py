@@ -1,0 +1,583 @@
+"""`kgtool template CLASS`: what a valid submission about an instance of CLASS must and may contain, read from the home's shapes, as Turtle or JSON.
+
+The shapes that apply to an instance (https://www.w3.org/TR/shacl/#targets): those whose
+sh:targetClass is the class or one of its superclasses (rdfs:subClassOf in the ontology and the
+shapes), the classes among them that are shapes themselves (implicit class targets), and then the
+shapes whose sh:targetSubjectsOf is a property the template lists. From each we follow sh:property,
+sh:node and sh:and; sh:or, sh:xone, sh:not and SHACL-SPARQL constraints become comments. A
+property is required when a shape of violation severity gives it an sh:minCount, recommended
+when only a warning or info shape does, optional otherwise. Nothing is written and nothing fetched.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import textwrap
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from . import terms
+from .errors import UsageError
+from .shacl import paths
+from .shacl.graph import Graph, ListError
+from .vocab import OWL, PROV, RDF, RDFS, SH, XSD, Namespace
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+_SH, _RDF, _RDFS, _OWL = Namespace(SH), Namespace(RDF), Namespace(RDFS), Namespace(OWL)
+DEFAULT_RESOURCES = ("cfr", "https://w3id.org/kgtool/id/")  # the subject's namespace when the home declares no cfr:
+SEVERITIES = {SH + "Violation": "Violation", SH + "Warning": "Warning", SH + "Info": "Info"}
+LEVELS = ("required", "recommended", "optional")
+# What a placeholder literal of a datatype says, so that the contributor writes the right form.
+HINTS = {
+    XSD + "date": "YYYY-MM-DD",
+    XSD + "gYear": "YYYY",
+    XSD + "gYearMonth": "YYYY-MM",
+    XSD + "dateTime": "YYYY-MM-DDThh:mm:ss",
+    XSD + "integer": "a whole number",
+    XSD + "nonNegativeInteger": "a whole number",
+    XSD + "decimal": "a number",
+    XSD + "double": "a number",
+    XSD + "boolean": "true or false",
+    XSD + "duration": "a duration such as P44D",
+    XSD + "anyURI": "an address",
+}
+NODE_KINDS = {
+    "IRI": "an IRI", "BlankNode": "a blank node", "Literal": "a literal", "BlankNodeOrIRI": "an IRI or a blank node",
+    "BlankNodeOrLiteral": "a blank node or a literal", "IRIOrLiteral": "an IRI or a literal",
+}  # fmt: skip
+# Parameters read into an Entry; any other sh: parameter of a property shape is shown as a note.
+_READ = {"path", "severity", "message", "description", "name", "deactivated", "order", "group", "minCount", "maxCount", "class",
+         "datatype", "nodeKind", "in", "pattern", "flags", "languageIn", "or", "xone", "and", "not", "node"}  # fmt: skip
+
+
+@dataclass
+class Entry:
+    """What the shapes say about one property path of the instance."""
+
+    path: str  # the path as Turtle and SPARQL write it: a prefixed name, or a property path
+    iri: str | None  # the property when the path is one IRI
+    min: int = 0  # the largest sh:minCount of a violation-level shape
+    soft: list = field(default_factory=list)  # (minCount, severity) of warning- and info-level shapes
+    max: int | None = None
+    classes: list[str] = field(default_factory=list)
+    datatypes: list[str] = field(default_factory=list)
+    node_kinds: list[str] = field(default_factory=list)
+    closed: list | None = None  # the members allowed by every sh:in, as terms
+    patterns: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)  # sh:or / sh:xone / sh:not / sh:node of the values, described
+    choices: list[str] = field(default_factory=list)  # the datatypes an sh:or of datatypes allows (the placeholder takes the first)
+    notes: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    shapes: list[str] = field(default_factory=list)
+    provenance: bool = False
+    literal: bool = False  # the ontology says its values are literals
+    when: str | None = None  # only for instances that have this property (sh:targetSubjectsOf)
+
+    @property
+    def level(self) -> str:
+        return "required" if self.min else ("recommended" if self.soft else "optional")
+
+    @property
+    def severity(self) -> str | None:
+        """The severity of the result when the property is missing: Violation, else the strongest of the soft ones."""
+        if self.min:
+            return "Violation"
+        return min((s for _, s in self.soft), key=["Warning", "Info"].index, default=None) if self.soft else None
+
+
+@dataclass
+class Check:
+    """A constraint on the instance as a whole that the template can only describe (sh:or, sh:xone, sh:not, SHACL-SPARQL, sh:closed)."""
+
+    kind: str
+    severity: str
+    message: str
+    shape: str
+    alternatives: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Template:
+    """The skeleton of a submission about an instance of a class."""
+
+    cls: str  # IRI
+    name: str  # as the output writes it
+    label: str | None
+    definition: str | None
+    subject: str  # as the output writes it
+    superclasses: list[str]
+    shapes: list[str]
+    entries: list[Entry]
+    checks: list[Check]
+    prefixes: dict[str, str]  # every prefix the output uses, in the order of the home's
+    labels: dict[str, str]  # IRI -> label, for the classes and closed-list members named
+    definitions: dict[str, str] = field(default_factory=dict)  # property IRI -> its definition in the ontology
+
+    def ordered(self) -> list[Entry]:
+        """Required, recommended, optional; provenance last within each; else in the shapes' order."""
+        return sorted(self.entries, key=lambda e: (LEVELS.index(e.level), e.provenance))
+
+
+# --------------------------------------------------------------------------------------
+# reading the shapes
+# --------------------------------------------------------------------------------------
+class _Reader:
+    """Walks the shapes that apply to an instance of a class and gathers what they ask of it."""
+
+    def __init__(self, ontology: list[ox.Triple], shapes: list[ox.Triple], prefixes: dict[str, str]):
+        self.shapes = Graph(shapes)
+        self.schema = Graph([*ontology, *shapes])  # classes, labels, definitions and subclass axioms of both
+        self.prefixes = prefixes
+        self.entries: dict[str, Entry] = {}
+        self.checks: list[Check] = []
+        self.visited: set = set()
+        self.applied: list[str] = []
+        self.labels: dict[str, str] = {}
+
+    # -- names -------------------------------------------------------------------------
+    def name(self, iri: str) -> str:
+        """A prefixed name or <iri>."""
+        return terms.shorten(iri, self.prefixes)
+
+    def term(self, term) -> str:
+        """A term as a comment shows it: prefixed names, bare numbers and booleans."""
+        return terms.render_term(term, self.prefixes) if not isinstance(term, ox.BlankNode) else "[]"
+
+    def text(self, node, *predicates) -> str | None:
+        """The English (else untagged, else any) literal of the first predicate that has one, whitespace collapsed."""
+        for p in predicates:
+            found = [o for o in self.schema.objects(node, p) if isinstance(o, ox.Literal)]
+            found.sort(key=lambda o: (o.language not in ("en", None), o.language is not None, o.value))
+            if found:
+                return " ".join(found[0].value.split())
+        return None
+
+    def label(self, node) -> str | None:
+        found = self.text(node, _RDFS.label, ox.NamedNode(SKOS + "prefLabel"))
+        if found and isinstance(node, ox.NamedNode):
+            self.labels[node.value] = found
+        return found
+
+    def named(self, node) -> str:
+        """A term with its label: 'cf:Agent (agent)'."""
+        label = self.label(node) if isinstance(node, ox.NamedNode) else None
+        return f"{self.term(node)} ({label})" if label else self.term(node)
+
+    # -- which shapes apply ------------------------------------------------------------
+    def is_class(self, iri: str) -> bool:
+        node, g = ox.NamedNode(iri), self.schema
+        return (
+            any(c in (_RDFS.Class, _OWL.Class) for t in g.objects(node, _RDF.type) for c in g.superclasses(t))
+            or bool(g.objects(node, _RDFS.subClassOf) or g.subjects(_RDFS.subClassOf, node) or g.subjects(_SH.targetClass, node))
+        )
+
+    def known_classes(self) -> list[str]:
+        g = self.schema
+        found = {s.value for s, o in g.pairs(_RDF.type) if o in (_RDFS.Class, _OWL.Class) and isinstance(s, ox.NamedNode)}
+        found |= {n.value for pair in g.pairs(_RDFS.subClassOf) for n in pair if isinstance(n, ox.NamedNode)}
+        return sorted(found)
+
+    def applying(self, cls: ox.NamedNode) -> list:
+        """The shapes whose class targets an instance of `cls` meets, in the shapes graph's order."""
+        supers = self.schema.superclasses(cls)
+        found = {s for s, c in self.shapes.pairs(_SH.targetClass) if c in supers}
+        for c in supers:  # implicit class targets (https://www.w3.org/TR/shacl/#implicit-targetClass)
+            types = set(self.shapes.objects(c, _RDF.type))
+            if types & {_RDFS.Class, _OWL.Class} and types & {_SH.NodeShape, _SH.PropertyShape}:
+                found.add(c)
+        order = {s: i for i, s in enumerate(self.shapes.out)}
+        return sorted(found, key=lambda s: order.get(s, len(order)))
+
+    def conditional(self) -> list[tuple]:
+        """(shape, property) of the shapes that target the subjects of a property listed so far and have not been visited."""
+        listed = {e.iri: e for e in self.entries.values() if e.iri is not None}
+        return [(s, p) for s, p in self.shapes.pairs(_SH.targetSubjectsOf) if p.value in listed and s not in self.visited]
+
+    # -- walking -----------------------------------------------------------------------
+    def severity(self, shape) -> str:
+        s = self.shapes.value(shape, _SH.severity)
+        return SEVERITIES.get(s.value, self.term(s)) if s is not None else "Violation"
+
+    def items(self, node) -> list:
+        try:
+            return self.shapes.items(node)
+        except ListError:
+            return []
+
+    def message(self, shape) -> str | None:
+        """sh:message (else sh:description), its {?var} and {$var} written ?var: the template has no value to fill them with."""
+        found = self.text(shape, _SH.message) or self.text(shape, _SH.description)
+        return re.sub(r"\{[?$](\w+)\}", r"?\1", found) if found else None
+
+    def visit(self, shape, inherited: str | None = None, when: ox.NamedNode | None = None) -> None:
+        """Read a shape; `inherited`: the severity of the shape that reached it through sh:node or sh:and (which reports its failure)."""
+        g = self.shapes
+        if shape in self.visited or ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")) in g.objects(shape, _SH.deactivated):
+            return
+        self.visited.add(shape)
+        severity = inherited or self.severity(shape)
+        if g.objects(shape, _SH.path):
+            self.property(shape, severity, when)
+            return
+        if isinstance(shape, ox.NamedNode):
+            self.applied.append(self.name(shape.value))
+        for p in g.objects(shape, _SH.property):
+            self.visit(p, inherited, when)
+        for n in g.objects(shape, _SH.node):
+            self.visit(n, severity, when)
+        for members in g.objects(shape, _SH["and"]):
+            for m in self.items(members):
+                self.visit(m, severity, when)
+        shown = self.term(shape)
+        suffix = f" (when {self.name(when.value)} is given)" if when is not None else ""
+        for kind in ("or", "xone"):
+            for members in g.objects(shape, _SH[kind]):
+                words = "at least one of these" if kind == "or" else "exactly one of these"
+                alternatives = [self.describe(m) for m in self.items(members)]
+                self.checks.append(Check(kind, severity, (self.message(shape) or f"{words} must hold") + suffix, shown, alternatives))
+        for n in g.objects(shape, _SH["not"]):
+            self.checks.append(Check("not", severity, (self.message(shape) or "this must not hold") + suffix, shown, [self.describe(n)]))
+        for c in g.objects(shape, _SH.sparql):
+            if ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")) not in g.objects(c, _SH.deactivated):
+                message = self.message(c) or self.message(shape) or "a SPARQL constraint"
+                self.checks.append(Check("sparql", severity, message + suffix, self.term(c) if isinstance(c, ox.NamedNode) else shown))
+        if ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")) in g.objects(shape, _SH.closed):
+            ignored = [self.term(i) for lst in g.objects(shape, _SH.ignoredProperties) for i in self.items(lst)]
+            text = "closed: no property but those this shape lists" + (f" and {', '.join(ignored)}" if ignored else "")
+            self.checks.append(Check("closed", severity, text + suffix, shown))
+
+    def property(self, shape, severity: str, when) -> None:
+        g = self.shapes
+        try:
+            path = paths.read(g, g.value(shape, _SH.path))
+        except paths.PathError:
+            return  # the validator reports an ill-formed shape; a template has nothing to show for it
+        key = paths.text(path, lambda iri: self.name(iri.value))
+        e = self.entries.get(key)
+        if e is None:
+            iri = path.iri.value if path.iri is not None else None
+            e = self.entries[key] = Entry(key, iri, when=self.name(when.value) if when is not None else None)
+            if iri is not None:
+                e.provenance, e.literal = self._provenance(path.iri), self._literal(path.iri)
+        e.shapes.append(self.term(shape))
+        for n in g.objects(shape, _SH.minCount):
+            count = int(n.value) if isinstance(n, ox.Literal) and n.value.isdigit() else 0
+            if count and when is not None:
+                if when.value != e.iri:  # "a subject of P has P" holds already
+                    e.notes.append(f"at least {count} when {self.name(when.value)} is given")
+            elif count and severity in ("Warning", "Info"):
+                e.soft.append((count, severity))
+            elif count:
+                e.min = max(e.min, count)
+        for n in g.objects(shape, _SH.maxCount):
+            if isinstance(n, ox.Literal) and n.value.isdigit():
+                e.max = int(n.value) if e.max is None else min(e.max, int(n.value))
+        e.classes += [c.value for c in g.objects(shape, _SH["class"]) if isinstance(c, ox.NamedNode) and c.value not in e.classes]
+        e.datatypes += [d.value for d in g.objects(shape, _SH.datatype) if isinstance(d, ox.NamedNode) and d.value not in e.datatypes]
+        e.node_kinds += [k.value.removeprefix(SH) for k in g.objects(shape, _SH.nodeKind) if isinstance(k, ox.NamedNode)]
+        for members in g.objects(shape, _SH["in"]):
+            allowed = self.items(members)
+            e.closed = allowed if e.closed is None else [m for m in e.closed if m in allowed]
+        flags = " ".join(f.value for f in g.objects(shape, _SH.flags))
+        e.patterns += [p.value + (f" (flags {flags})" if flags else "") for p in g.objects(shape, _SH.pattern)]
+        e.languages += [x.value for lst in g.objects(shape, _SH.languageIn) for x in self.items(lst) if isinstance(x, ox.Literal)]
+        for kind, words in (("or", "one of"), ("xone", "exactly one of"), ("and", "all of")):
+            for members in g.objects(shape, _SH[kind]):
+                e.alternatives.append(f"{words}: " + " | ".join(self.describe(m) for m in self.items(members)))
+                if kind != "and":
+                    e.choices += [d.value for m in self.items(members) for d in g.objects(m, _SH.datatype) if isinstance(d, ox.NamedNode)]
+        e.alternatives += ["not " + self.describe(n) for n in g.objects(shape, _SH["not"])]
+        e.alternatives += ["each value conforms to " + self.describe(n) for n in g.objects(shape, _SH.node)]
+        for p, objects in g.properties(shape).items():
+            if p.value.startswith(SH) and p.value[len(SH):] not in _READ:
+                e.notes += [f"{self.term(p)} {self.describe(o) if isinstance(o, ox.BlankNode) else self.term(o)}" for o in objects]
+        message = self.message(shape)
+        if message and message not in e.messages:
+            e.messages.append(message)
+
+    def describe(self, node) -> str:
+        """A shape or value constraint in a few words: 'xsd:date', 'cf:deathToll, at least 1, a cf:Quantity'."""
+        g = self.shapes
+        parts = []
+        if g.objects(node, _SH.path):
+            try:
+                parts.append(paths.text(paths.read(g, g.value(node, _SH.path)), lambda iri: self.name(iri.value)))
+            except paths.PathError:
+                parts.append("(a property path)")
+            low, high = g.value(node, _SH.minCount), g.value(node, _SH.maxCount)
+            if low is not None or high is not None:
+                parts.append(cardinality(int(low.value) if low is not None else 0, int(high.value) if high is not None else None))
+        parts += ["a " + self.named(c) for c in g.objects(node, _SH["class"])]
+        parts += [self.term(d) for d in g.objects(node, _SH.datatype)]
+        parts += [NODE_KINDS.get(k.value.removeprefix(SH), self.term(k)) for k in g.objects(node, _SH.nodeKind)]
+        parts += ["one of " + ", ".join(self.named(m) for m in self.items(lst)) for lst in g.objects(node, _SH["in"])]
+        parts += ["the value " + self.named(v) for v in g.objects(node, _SH.hasValue)]
+        parts += [f"matching /{p.value}/" for p in g.objects(node, _SH.pattern)]
+        parts += ["(" + self.describe(p) + ")" for p in g.objects(node, _SH.property)]
+        if not parts:
+            return self.label(node) or self.message(node) or self.term(node)
+        return ", ".join(parts)
+
+    # -- the ontology's word on a property -------------------------------------------
+    def _provenance(self, prop: ox.NamedNode) -> bool:
+        """A PROV property, or one the ontology relates to PROV (rdfs:subPropertyOf, rdfs:seeAlso, a SKOS mapping)."""
+        if prop.value.startswith(PROV):
+            return True
+        return any(
+            isinstance(o, ox.NamedNode) and o.value.startswith(PROV)
+            for p, objects in self.schema.properties(prop).items()
+            if p != _RDF.type
+            for o in objects
+        )
+
+    def _literal(self, prop: ox.NamedNode) -> bool:
+        g = self.schema
+        ranges = [r.value for r in g.objects(prop, _RDFS.range)]
+        return _OWL.DatatypeProperty in g.objects(prop, _RDF.type) or any(r.startswith(XSD) or r in (RDF + "langString", RDFS + "Literal") for r in ranges)
+
+
+def cardinality(low: int, high: int | None) -> str:
+    if high is not None and low == high:
+        return f"exactly {low}"
+    if high is None:
+        return f"at least {low}" if low else "any number"
+    return f"{low} to {high}" if low else f"at most {high}"
+
+
+# --------------------------------------------------------------------------------------
+# the template
+# --------------------------------------------------------------------------------------
+def resolve(text: str, prefixes: dict[str, str], what: str) -> str:
+    """The IRI of a prefixed name, an <IRI> or an absolute IRI; UsageError for an undeclared prefix."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    prefix, colon, local = text.partition(":")
+    if colon and prefix in prefixes:
+        return prefixes[prefix] + local
+    if colon and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", prefix) and (local.startswith("//") or prefix in ("urn", "tag", "mailto")):
+        return text
+    known = ", ".join(sorted(p for p in prefixes if p))
+    if colon:
+        raise UsageError(f"unknown prefix '{prefix}:' in {what} '{text}'; the home declares: {known}")
+    raise UsageError(f"{what} '{text}' is neither a prefixed name (such as cf:Person) nor an IRI")
+
+
+def make(cls: str, ontology: list[ox.Triple], shapes: list[ox.Triple], prefixes: dict[str, str], subject: str | None = None) -> Template:
+    """The template of `cls` (a prefixed name or an IRI) under these shapes; UsageError if the class is unknown."""
+    prefixes = dict(prefixes)
+    if DEFAULT_RESOURCES[0] not in prefixes:
+        prefixes[DEFAULT_RESOURCES[0]] = DEFAULT_RESOURCES[1]
+    reader = _Reader(ontology, shapes, prefixes)
+    iri = resolve(cls, prefixes, "class")
+    if not reader.is_class(iri):
+        known = {terms.shorten(c, prefixes): c for c in reader.known_classes()}
+        close = difflib.get_close_matches(terms.shorten(iri, prefixes), list(known), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise UsageError(f"unknown class {terms.shorten(iri, prefixes)}: the home's ontology and shapes declare no such class{hint}")
+    node = ox.NamedNode(iri)
+    subject_iri = resolve(subject, prefixes, "--id") if subject else prefixes[DEFAULT_RESOURCES[0]] + "NEW-ID"
+    subject_name, cls_name = reader.name(subject_iri), reader.name(iri)
+    for shape in reader.applying(node):
+        reader.visit(shape)
+    found = reader.conditional()
+    while found:  # shapes of the subjects of a listed property (sh:targetSubjectsOf): until none is new
+        for shape, prop in found:
+            reader.visit(shape, when=prop)
+        found = reader.conditional()
+    entries = _distributed(reader.entries)
+    supers = [reader.name(c.value) for c in reader.schema.superclasses(node) if c != node and isinstance(c, ox.NamedNode)]
+    written = [subject_name, cls_name, DEFAULT_RESOURCES[0] + ":"]  # what the Turtle (and its commented lines) may use
+    for e in entries:
+        for named in [e.iri, *e.classes, *(m.value for m in e.closed or [] if isinstance(m, ox.NamedNode))]:
+            if named is not None:
+                reader.label(ox.NamedNode(named))
+        written += [e.path, *(terms.n3(m, prefixes) for m in e.closed or [])]
+        written += [reader.name(d) for d in [*e.datatypes, *e.choices[:1]]]
+    used = {p: prefixes[p] for p in sorted({m for w in written for m in re.findall(r"(?:^|[\s|/^(])([A-Za-z][\w.-]*|):", w)} & set(prefixes))}
+    return Template(
+        cls=iri,
+        name=cls_name,
+        label=reader.label(node),
+        definition=reader.text(node, ox.NamedNode(SKOS + "definition"), _RDFS.comment),
+        subject=subject_name,
+        superclasses=sorted(supers),
+        shapes=reader.applied,
+        entries=entries,
+        checks=reader.checks,
+        prefixes=used,
+        labels=reader.labels,
+        definitions={e.iri: d for e in entries if e.iri and (d := reader.text(ox.NamedNode(e.iri), ox.NamedNode(SKOS + "definition"), _RDFS.comment))},
+    )
+
+
+def _distributed(entries: dict[str, Entry]) -> list[Entry]:
+    """The entries, each value constraint of an alternative path (a|b) also given to its members that are listed;
+    an alternative path that asks for no value of its own is then left out."""
+    by_iri = {e.iri: e for e in entries.values() if e.iri is not None}
+    out = []
+    for e in entries.values():
+        members = [m for m in e.path.split("|")] if "|" in e.path and not re.search(r"[()^/*+?]", e.path) else None
+        if members is None:
+            out.append(e)
+            continue
+        for m in members:
+            target = next((t for t in by_iri.values() if t.path == m), None)
+            if target is not None:
+                for name in ("classes", "datatypes", "node_kinds", "patterns", "languages", "alternatives", "choices", "notes"):
+                    getattr(target, name).extend(v for v in getattr(e, name) if v not in getattr(target, name))
+                target.closed = e.closed if target.closed is None else (target.closed if e.closed is None else [x for x in target.closed if x in e.closed])
+                target.messages += [m for m in e.messages if m not in target.messages]
+        if e.min or e.soft or e.max is not None:
+            out.append(e)
+    return out
+
+
+def template(home, cls: str, subject: str | None = None) -> Template:
+    """The template of `cls` under the home's shapes and ontology; UsageError for an unknown class or prefix."""
+    from .store import load
+    from .validation import shape_graph
+
+    loaded = load(home)
+    return make(cls, list(loaded.triples("ontology")), shape_graph(loaded), loaded.prefixes, subject)
+
+
+# --------------------------------------------------------------------------------------
+# writing it
+# --------------------------------------------------------------------------------------
+def _value_words(e: Entry, t: Template) -> list[str]:
+    """What a value must be, in words: 'a cf:Agent (agent)', 'xsd:gYear', 'one of the list below'."""
+    def named(iri: str) -> str:
+        short = terms.shorten(iri, t.prefixes)
+        return f"{short} ({t.labels[iri]})" if iri in t.labels else short
+
+    words = ["a " + named(c) for c in e.classes] + [terms.shorten(d, t.prefixes) for d in e.datatypes]
+    words += [NODE_KINDS.get(k, k) for k in e.node_kinds]
+    words += ["text tagged @" + " or @".join(e.languages)] if e.languages else []
+    words += [f"matching /{p}/" for p in e.patterns]
+    words += e.alternatives
+    if e.closed is not None:
+        words.append("one of the closed list below")
+    return words
+
+
+def _placeholder(e: Entry, t: Template) -> str:
+    """A Turtle term that parses and says what to put: cfr:FILL-member, "FILL: YYYY"^^xsd:gYear, "FILL: label"@en."""
+    local = re.sub(r"[^A-Za-z0-9]+", "-", (e.iri or e.path).rsplit("#", 1)[-1].rsplit("/", 1)[-1]).strip("-") or "value"
+    datatypes = e.datatypes or e.choices[:1]
+    verbatim = any("verbatim" in m for m in [*e.messages, t.definitions.get(e.iri or "", "")])
+    hint = "a verbatim quote of the source" if verbatim else (t.labels.get(e.iri or "", None) or local)
+    if e.languages or (datatypes and datatypes[0] == RDF + "langString"):
+        return terms.n3(ox.Literal(f"FILL: {hint}", language=(e.languages or ["en"])[0]), t.prefixes)
+    if datatypes and datatypes[0] != XSD + "string":
+        return terms.n3(ox.Literal(f"FILL: {HINTS.get(datatypes[0], hint)}", datatype=ox.NamedNode(datatypes[0])), t.prefixes)
+    literal_kind = any(k in ("Literal",) for k in e.node_kinds) or e.literal
+    if datatypes or literal_kind or (e.closed and all(isinstance(m, ox.Literal) for m in e.closed)):
+        return terms.n3(ox.Literal(f"FILL: {hint}"), t.prefixes)
+    return f"{DEFAULT_RESOURCES[0]}:FILL-{local}"
+
+
+def _comment(text: str, indent: str = "    ", first: str = "# ", rest: str = "#   ") -> list[str]:
+    return textwrap.wrap(" ".join(text.split()), width=100, initial_indent=indent + first, subsequent_indent=indent + rest) or [indent + "#"]
+
+
+def to_turtle(t: Template) -> str:
+    """The template as Turtle: required lines ready to fill, the others commented out, comments saying what each wants."""
+    title = f"{t.name} ({t.label})" if t.label else t.name
+    lines = [f"# kgtool template: an instance of {title}"]
+    if t.definition:
+        lines += _comment(t.definition, indent="")
+    if t.superclasses:
+        lines += _comment("Also an instance of: " + ", ".join(t.superclasses), indent="")
+    lines += _comment("From the shapes: " + (", ".join(t.shapes) if t.shapes else "none apply"), indent="")
+    lines += _comment("Replace every FILL placeholder. Lines left commented out are recommended (a warning or info if missing) "
+                      "or optional: uncomment those you fill. Check with: kgtool validate FILE", indent="")  # fmt: skip
+    lines.append("")
+    lines += [f"@prefix {p}: <{ns}> ." for p, ns in t.prefixes.items()]
+    lines += ["", t.subject, f"    a {t.name} ;"]
+    heading = {"required": "required (a violation if missing)", "recommended": "recommended (commented out)", "optional": "optional (commented out)"}
+    level = None
+    for e in t.ordered():
+        if e.level != level:
+            level = e.level
+            lines += ["", f"    # ---- {heading[level]} ----"]
+        lines += _entry_lines(e, t)
+    if t.checks:
+        lines += ["", "    # ---- checked on the whole instance ----"]
+        for c in t.checks:
+            lines += _comment(f"{c.severity}: {c.message} [{c.shape}]")
+            lines += [line for a in c.alternatives for line in _comment(f"- {a}", first="#   ", rest="#     ")]
+    lines += ["    ."]
+    return "\n".join(lines) + "\n"
+
+
+def _entry_lines(e: Entry, t: Template) -> list[str]:
+    count = cardinality(e.min or max((n for n, _ in e.soft), default=0), e.max)
+    label = t.labels.get(e.iri or "")
+    head = f"{e.path}" + (f" ({label})" if label else "") + (" [provenance]" if e.provenance else "")
+    why = {"required": "required", "recommended": f"recommended ({e.severity})", "optional": "optional"}[e.level]
+    words = [why, count] + _value_words(e, t) + ([f"only when {e.when} is given"] if e.when else []) + e.notes
+    lines = _comment(f"{head}: " + "; ".join(words))
+    if e.closed is not None:
+        members = [f"{terms.shorten(m.value, t.prefixes)} ({t.labels[m.value]})" if isinstance(m, ox.NamedNode) and m.value in t.labels
+                   else terms.n3(m, t.prefixes) for m in e.closed]  # fmt: skip
+        lines += _comment(", ".join(members), first="#   ", rest="#   ")
+    for m in e.messages:
+        lines += _comment(m, first="#   ", rest="#   ")
+    if e.iri is None:  # a property path: its triples are for the contributor to write
+        lines += _comment(f"(a property path: write the triples it describes, ending in {_placeholder(e, t)})", first="#   ")
+        return lines
+    line = f"{e.path} {_placeholder(e, t)} ;"
+    lines.append(f"    {line}" if e.level == "required" else f"    # {line}")
+    return lines
+
+
+def as_dict(t: Template) -> dict:
+    """The template as plain values (--format json)."""
+    def named(iri: str) -> dict:
+        return {"iri": iri, "name": terms.shorten(iri, t.prefixes), "label": t.labels.get(iri)}
+
+    def member(m) -> dict:
+        if isinstance(m, ox.NamedNode):
+            return {"value": terms.shorten(m.value, t.prefixes), "iri": m.value, "label": t.labels.get(m.value)}
+        return {"value": terms.n3(m, t.prefixes), "iri": None, "label": None}
+
+    return {
+        "class": named(t.cls) | {"definition": t.definition, "superclasses": t.superclasses},
+        "subject": t.subject,
+        "shapes": t.shapes,
+        "prefixes": t.prefixes,
+        "properties": [
+            {
+                "property": e.path,
+                "iri": e.iri,
+                "level": e.level,
+                "severity": e.severity,
+                "min": e.min or max((n for n, _ in e.soft), default=0),
+                "max": e.max,
+                "provenance": e.provenance,
+                "when": e.when,
+                "classes": [named(c) for c in e.classes],
+                "datatypes": [terms.shorten(d, t.prefixes) for d in e.datatypes],
+                "node_kinds": e.node_kinds,
+                "closed_list": [member(m) for m in e.closed] if e.closed is not None else None,
+                "patterns": e.patterns,
+                "languages": e.languages,
+                "alternatives": e.alternatives,
+                "notes": e.notes,
+                "messages": e.messages,
+                "shapes": e.shapes,
+                "placeholder": _placeholder(e, t),
+            }
+            for e in t.ordered()
+        ],
+        "checks": [{"kind": c.kind, "severity": c.severity, "message": c.message, "shape": c.shape, "alternatives": c.alternatives} for c in t.checks],
+    }
+
+
+def to_json(t: Template) -> str:
+    return json.dumps(as_dict(t), indent=2, ensure_ascii=False)
