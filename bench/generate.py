@@ -6,9 +6,10 @@ writes a kgtool home (ontology/, shapes/, queries/ copied from this repository; 
 generated). The data repeats the modelling patterns of data/karabakh.ttl: each synthetic
 conflict has two sovereign states (with capitals, heads of government, posts, post holdings and
 their intervals), an alliance with a qualified membership, a region and towns located in it,
-territorial claims, dated armed clashes with participants and a location, casualty claims with
-quantities and evidence, and a source article they are all derived from. Same seed and size,
-same bytes.
+territorial claims, dated armed clashes (episodes of the conflict) with participants and a location,
+casualty claims with quantities and evidence, and a source article. World entities (states, people,
+places, events) are cf:mentionedIn the article; records (claims, qualified relations, quantities,
+intervals) are prov:wasDerivedFrom it. Wikidata links use schema:sameAs. Same seed and size, same bytes.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def cluster(i: int, rng: random.Random, events: int) -> str:
     region, rname = f"cfr:g{i}-region", name(rng)
     alliance = f"cfr:g{i}-alliance"
     conflict = f"cfr:g{i}-conflict"
-    prov = f'    prov:wasDerivedFrom {src} ;\n'
+    prov = f'    prov:wasDerivedFrom {src} ;\n'  # records: claims, relations, quantities, intervals
+    men = f'    cf:mentionedIn {src} ;\n'  # world entities: agents, places, events, posts
     year = 1990 + rng.randint(0, 33)
     out = [
         f"""{src} a schema:NewsArticle , cf:SourceDocument ;
@@ -58,13 +60,13 @@ def cluster(i: int, rng: random.Random, events: int) -> str:
 
 {pub} a cf:ResearchInstitute ;
     rdfs:label "Institute {i}"@en ;
-{prov}    cf:evidence "Institute {i}" .
+{men}    cf:evidence "Institute {i}" .
 
 {alliance} a cf:MilitaryAlliance ;
     rdfs:label "Alliance {i}"@en ;
-    skos:exactMatch wd:Q{900000 + i} ;
+    schema:sameAs wd:Q{900000 + i} ;
     cf:ledBy {a} ;
-{prov}    cf:evidence "the alliance led by {na}" .
+{men}    cf:evidence "the alliance led by {na}" .
 
 cfr:g{i}-membership a cf:Membership ;
     rdfs:label "{nb} in Alliance {i}"@en ;
@@ -74,12 +76,12 @@ cfr:g{i}-membership a cf:Membership ;
 
 {region} a cf:Region ;
     rdfs:label "{rname} region"@en ;
-{prov}    cf:evidence "the {rname} region" .
+{men}    cf:evidence "the {rname} region" .
 
 {conflict} a cf:ProtractedConflict ;
     rdfs:label "{rname} conflict"@en ;
     cf:belligerent {a} , {b} ;
-{prov}    cf:evidence "the conflict over {rname}" .
+{men}    cf:evidence "the conflict over {rname}" .
 """
     ]
     for side, sname, q in ((a, na, 2 * i), (b, nb, 2 * i + 1)):
@@ -90,26 +92,26 @@ cfr:g{i}-membership a cf:Membership ;
         out.append(
             f"""{side} a cf:SovereignState ;
     rdfs:label "{sname}"@en ;
-    skos:exactMatch wd:Q{1000000 + q} ;
+    schema:sameAs wd:Q{1000000 + q} ;
 {member}    cf:claimsTerritory {region} ;
     cf:headOfGovernment {person} ;
-{prov}    cf:evidence "{sname}" .
+{men}    cf:evidence "{sname}" .
 
 {capital} a cf:CapitalCity ;
     rdfs:label "{name(rng)} (capital of {sname})"@en ;
     cf:capitalOf {side} ;
-{prov}    cf:evidence "the capital of {sname}" .
+{men}    cf:evidence "the capital of {sname}" .
 
 {person} a cf:Person ;
     rdfs:label "{pname}"@en ;
-    skos:exactMatch wd:Q{3000000 + q} ;
+    schema:sameAs wd:Q{3000000 + q} ;
     cf:holds {post} ;
-{prov}    cf:evidence "Prime Minister {pname}" .
+{men}    cf:evidence "Prime Minister {pname}" .
 
 {post} a cf:HeadOfGovernmentPost ;
     rdfs:label "Prime Minister of {sname}"@en ;
     cf:postIn {side} ;
-{prov}    cf:evidence "{sname}’s Prime Minister" .
+{men}    cf:evidence "{sname}’s Prime Minister" .
 
 {holding} a cf:PostHolding ;
     rdfs:label "{pname} as Prime Minister of {sname}"@en ;
@@ -120,7 +122,8 @@ cfr:g{i}-membership a cf:Membership ;
 
 {holding}-interval a cf:Interval ;
     rdfs:label "tenure of {pname}"@en ;
-    cf:endNotBefore "{year}-06-01"^^xsd:date .
+    cf:endNotBefore "{year}-06-01"^^xsd:date ;
+{prov}    cf:evidence "Prime Minister {pname}" .
 
 {side}-claim a cf:TerritorialClaim ;
     rdfs:label "{sname} claims the {rname} region"@en ;
@@ -136,7 +139,7 @@ cfr:g{i}-membership a cf:Membership ;
             f"""{t} a cf:Town ;
     rdfs:label "{name(rng)}"@en ;
     cf:locatedIn {region} ;
-{prov}    cf:evidence "a town in {rname}" .
+{men}    cf:evidence "a town in {rname}" .
 """
         )
     for k in range(events):
@@ -149,10 +152,10 @@ cfr:g{i}-membership a cf:Membership ;
     rdfs:label "clash {k} in the {rname} conflict"@en ;
     cf:date "{day}"^^xsd:date ;
     cf:belligerent {a} , {b} ;
-    cf:partOf {conflict} ;
+    cf:episodeOf {conflict} ;
     cf:tookPlaceIn {rng.choice(towns)} ;
     cf:status cf:Occurred ;
-{prov}    cf:evidence "fighting on {day}" .
+{men}    cf:evidence "fighting on {day}" .
 
 {ev}-casualties a cf:CasualtyClaim ;
     rdfs:label "casualty figures for clash {k}"@en ;
