@@ -23,6 +23,7 @@ from . import terms
 from .errors import UsageError
 from .shacl import paths
 from .shacl.graph import Graph, ListError
+from .shacl.vocab import TRUE
 from .vocab import OWL, PROV, RDF, RDFS, SH, XSD, Namespace
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -113,8 +114,8 @@ class Template:
     shapes: list[str]
     entries: list[Entry]
     checks: list[Check]
-    prefixes: dict[str, str]  # every prefix the output uses, in the order of the home's
-    labels: dict[str, str]  # IRI -> label, for the classes and closed-list members named
+    prefixes: dict[str, str]  # the home's prefixes that the Turtle (commented lines included) uses, sorted
+    labels: dict[str, str]  # IRI -> label of the properties, classes and closed-list members named
     definitions: dict[str, str] = field(default_factory=dict)  # property IRI -> its definition in the ontology
 
     def ordered(self) -> list[Entry]:
@@ -216,7 +217,7 @@ class _Reader:
     def visit(self, shape, inherited: str | None = None, when: ox.NamedNode | None = None) -> None:
         """Read a shape; `inherited`: the severity of the shape that reached it through sh:node or sh:and (which reports its failure)."""
         g = self.shapes
-        if shape in self.visited or ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")) in g.objects(shape, _SH.deactivated):
+        if shape in self.visited or TRUE in g.objects(shape, _SH.deactivated):
             return
         self.visited.add(shape)
         severity = inherited or self.severity(shape)
@@ -242,10 +243,10 @@ class _Reader:
         for n in g.objects(shape, _SH["not"]):
             self.checks.append(Check("not", severity, (self.message(shape) or "this must not hold") + suffix, shown, [self.describe(n)]))
         for c in g.objects(shape, _SH.sparql):
-            if ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")) not in g.objects(c, _SH.deactivated):
+            if TRUE not in g.objects(c, _SH.deactivated):
                 message = self.message(c) or self.message(shape) or "a SPARQL constraint"
                 self.checks.append(Check("sparql", severity, message + suffix, self.term(c) if isinstance(c, ox.NamedNode) else shown))
-        if ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")) in g.objects(shape, _SH.closed):
+        if TRUE in g.objects(shape, _SH.closed):
             ignored = [self.term(i) for lst in g.objects(shape, _SH.ignoredProperties) for i in self.items(lst)]
             text = "closed: no property but those this shape lists" + (f" and {', '.join(ignored)}" if ignored else "")
             self.checks.append(Check("closed", severity, text + suffix, shown))
