@@ -198,12 +198,21 @@ def quote() -> str:
     return '"' + sentence.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+SAMPLES = {"xsd:gYear": '"2023"^^xsd:gYear', "xsd:date": '"2023-09-23"^^xsd:date', "xsd:gYearMonth": '"2023-09"^^xsd:gYearMonth', "xsd:integer": "3"}
+
+
 def filled(kg, home: Path, cls: str) -> str:
-    """The template of cls with every FILL placeholder of its uncommented lines replaced by a fitting value."""
+    """The template of cls with every FILL placeholder of its uncommented lines replaced by a fitting value,
+    and the first alternative of each sh:or / sh:xone that must hold written in."""
     text = kg("--home", str(home), "template", cls).stdout
-    spec = {p["property"]: p for p in json.loads(kg("--home", str(home), "template", cls, "--format", "json").stdout)["properties"]}
+    out = json.loads(kg("--home", str(home), "template", cls, "--format", "json").stdout)
+    spec = {p["property"]: p for p in out["properties"]}
+    chosen = [c["options"][0] for c in out["checks"] if c["severity"] == "Violation" and c["options"]]
+    spec.update({p["property"]: p for option in chosen for p in option})
+    added = [f"    {p['property']} {p['placeholder']} ;" for option in chosen for p in option]
+    assert text.endswith("\n    .\n")
     lines = []
-    for line in text.splitlines():
+    for line in text[: -len("    .\n")].splitlines() + added + ["    ."]:
         if "FILL" in line and not line.lstrip().startswith("#"):
             path, placeholder = line.split(None, 1)
             p = spec[path]
@@ -216,6 +225,10 @@ def filled(kg, home: Path, cls: str) -> str:
                 value = f'"A test {cls}"@{p["languages"][0]}'
             elif "verbatim" in placeholder:
                 value = quote()
+            elif p["datatypes"] and p["datatypes"][0] in SAMPLES:
+                value = SAMPLES[p["datatypes"][0]]
+            elif p["placeholder"].startswith("cfr:FILL-"):
+                value = "cfr:filled-" + p["placeholder"][len("cfr:FILL-") :]  # a resource of no given class
             else:
                 pytest.fail(f"no generic value for {line}")
             line = line.replace(p["placeholder"], value)
@@ -317,10 +330,18 @@ def test_template_follows_superclasses_implicit_targets_node_and_and(kg, widget_
         {"value": "ex:Red", "iri": "http://example.org/ns#Red", "label": "red"},
         {"value": "ex:Blue", "iri": "http://example.org/ns#Blue", "label": "blue"},
     ]
-    assert out["checks"] == [
-        {"kind": "or", "severity": "Violation", "message": "at least one of these must hold", "shape": "exs:ThingShape",
-         "alternatives": ["ex:size, at least 1", "ex:weight, at least 1"]},
-    ]  # fmt: skip
+    (check,) = out["checks"]
+    assert {k: check[k] for k in ("kind", "severity", "message", "shape", "alternatives")} == {
+        "kind": "or",
+        "severity": "Violation",
+        "message": "at least one of these must hold",
+        "shape": "exs:ThingShape",
+        "alternatives": ["ex:size, at least 1", "ex:weight, at least 1"],
+    }
+    assert [[(p["property"], p["placeholder"]) for p in option] for option in check["options"]] == [
+        [("ex:size", "cfr:FILL-size")],
+        [("ex:weight", "cfr:FILL-weight")],
+    ]
 
 
 def test_template_of_a_home_written_for_it_parses_and_comments_the_rest(kg, widget_home):
@@ -334,6 +355,13 @@ def test_template_of_a_home_written_for_it_parses_and_comments_the_rest(kg, widg
     assert '    ex:made "FILL: YYYY"^^xsd:gYear ;' in text
     assert "    # ex:maker cfr:FILL-maker ;" in text
     assert "#   ex:Red (red), ex:Blue (blue)" in text
-    assert "#   - ex:size, at least 1" in text
+    assert "#   - ex:size, at least 1\n    # ex:size cfr:FILL-size ;\n" in text
     assert "ex:old" not in text  # deactivated
     assert re.search(r"# \^ex:part: optional; at most 2", text)
+
+
+def test_filled_in_template_of_a_home_written_for_it_validates(kg, widget_home, tmp_path):
+    submission = tmp_path / "widget.ttl"
+    submission.write_text(filled(kg, widget_home, "ex:Widget"), encoding="utf-8")
+    result = kg("--home", str(widget_home), "validate", str(submission))
+    assert result.exit_code == 0, result.stdout + result.stderr

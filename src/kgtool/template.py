@@ -99,6 +99,7 @@ class Check:
     message: str
     shape: str
     alternatives: list[str] = field(default_factory=list)
+    options: list[list[Entry]] = field(default_factory=list)  # per alternative of sh:or / sh:xone, the properties it asks for
 
 
 @dataclass
@@ -238,8 +239,8 @@ class _Reader:
         for kind in ("or", "xone"):
             for members in g.objects(shape, _SH[kind]):
                 words = "at least one of these" if kind == "or" else "exactly one of these"
-                alternatives = [self.describe(m) for m in self.items(members)]
-                self.checks.append(Check(kind, severity, (self.message(shape) or f"{words} must hold") + suffix, shown, alternatives))
+                alternatives, options = [self.describe(m) for m in self.items(members)], [self.option(m) for m in self.items(members)]
+                self.checks.append(Check(kind, severity, (self.message(shape) or f"{words} must hold") + suffix, shown, alternatives, options))
         for n in g.objects(shape, _SH["not"]):
             self.checks.append(Check("not", severity, (self.message(shape) or "this must not hold") + suffix, shown, [self.describe(n)]))
         for c in g.objects(shape, _SH.sparql):
@@ -251,17 +252,25 @@ class _Reader:
             text = "closed: no property but those this shape lists" + (f" and {', '.join(ignored)}" if ignored else "")
             self.checks.append(Check("closed", severity, text + suffix, shown))
 
-    def property(self, shape, severity: str, when) -> None:
-        g = self.shapes
+    def option(self, node) -> list[Entry]:
+        """The properties an alternative of sh:or / sh:xone asks for: its own path, or its sh:property shapes' (one IRI each)."""
+        found: dict[str, Entry] = {}
+        for p in [node] if self.shapes.objects(node, _SH.path) else self.shapes.objects(node, _SH.property):
+            self.property(p, "Violation", None, found)
+        return [e for e in found.values() if e.iri is not None]
+
+    def property(self, shape, severity: str, when, into: dict[str, Entry] | None = None) -> None:
+        """Add what a property shape says to the entry of its path (in `into`, else the template's)."""
+        g, into = self.shapes, self.entries if into is None else into
         try:
             path = paths.read(g, g.value(shape, _SH.path))
         except paths.PathError:
             return  # the validator reports an ill-formed shape; a template has nothing to show for it
         key = paths.text(path, lambda iri: self.name(iri.value))
-        e = self.entries.get(key)
+        e = into.get(key)
         if e is None:
             iri = path.iri.value if path.iri is not None else None
-            e = self.entries[key] = Entry(key, iri, when=self.name(when.value) if when is not None else None)
+            e = into[key] = Entry(key, iri, when=self.name(when.value) if when is not None else None)
             if iri is not None:
                 e.provenance, e.literal = self._provenance(path.iri), self._literal(path.iri)
         e.shapes.append(self.term(shape))
@@ -393,7 +402,7 @@ def make(cls: str, ontology: list[ox.Triple], shapes: list[ox.Triple], prefixes:
     entries = _distributed(reader.entries)
     supers = [reader.name(c.value) for c in reader.schema.superclasses(node) if c != node and isinstance(c, ox.NamedNode)]
     written = [subject_name, cls_name, DEFAULT_RESOURCES[0] + ":"]  # what the Turtle (and its commented lines) may use
-    for e in entries:
+    for e in [*entries, *(o for c in reader.checks for option in c.options for o in option)]:
         for named in [e.iri, *e.classes, *(m.value for m in e.closed or [] if isinstance(m, ox.NamedNode))]:
             if named is not None:
                 reader.label(ox.NamedNode(named))
@@ -511,7 +520,9 @@ def to_turtle(t: Template) -> str:
         lines += ["", "    # ---- checked on the whole instance ----"]
         for c in t.checks:
             lines += _comment(f"{c.severity}: {c.message} [{c.shape}]")
-            lines += [line for a in c.alternatives for line in _comment(f"- {a}", first="#   ", rest="#     ")]
+            for i, a in enumerate(c.alternatives):
+                lines += _comment(f"- {a}", first="#   ", rest="#     ")
+                lines += [f"    # {e.path} {_placeholder(e, t)} ;" for e in (c.options[i] if c.options else [])]
     lines += ["    ."]
     return "\n".join(lines) + "\n"
 
@@ -537,48 +548,62 @@ def _entry_lines(e: Entry, t: Template) -> list[str]:
     return lines
 
 
+def _named(iri: str, t: Template) -> dict:
+    return {"iri": iri, "name": terms.shorten(iri, t.prefixes), "label": t.labels.get(iri)}
+
+
+def _member(m, t: Template) -> dict:
+    if isinstance(m, ox.NamedNode):
+        return {"value": terms.shorten(m.value, t.prefixes), "iri": m.value, "label": t.labels.get(m.value)}
+    return {"value": terms.n3(m, t.prefixes), "iri": None, "label": None}
+
+
+def _entry_dict(e: Entry, t: Template) -> dict:
+    return {
+        "property": e.path,
+        "iri": e.iri,
+        "level": e.level,
+        "severity": e.severity,
+        "min": e.min or max((n for n, _ in e.soft), default=0),
+        "max": e.max,
+        "provenance": e.provenance,
+        "when": e.when,
+        "classes": [_named(c, t) for c in e.classes],
+        "datatypes": [terms.shorten(d, t.prefixes) for d in e.datatypes],
+        "node_kinds": e.node_kinds,
+        "closed_list": [_member(m, t) for m in e.closed] if e.closed is not None else None,
+        "patterns": e.patterns,
+        "languages": e.languages,
+        "alternatives": e.alternatives,
+        "notes": e.notes,
+        "messages": e.messages,
+        "shapes": e.shapes,
+        "placeholder": _placeholder(e, t),
+    }
+
+
 def as_dict(t: Template) -> dict:
     """The template as plain values (--format json)."""
-    def named(iri: str) -> dict:
-        return {"iri": iri, "name": terms.shorten(iri, t.prefixes), "label": t.labels.get(iri)}
-
-    def member(m) -> dict:
-        if isinstance(m, ox.NamedNode):
-            return {"value": terms.shorten(m.value, t.prefixes), "iri": m.value, "label": t.labels.get(m.value)}
-        return {"value": terms.n3(m, t.prefixes), "iri": None, "label": None}
-
     return {
-        "class": named(t.cls) | {"definition": t.definition, "superclasses": t.superclasses},
+        "class": _named(t.cls, t) | {"definition": t.definition, "superclasses": t.superclasses},
         "subject": t.subject,
         "shapes": t.shapes,
         "prefixes": t.prefixes,
-        "properties": [
+        "properties": [_entry_dict(e, t) for e in t.ordered()],
+        "checks": [
             {
-                "property": e.path,
-                "iri": e.iri,
-                "level": e.level,
-                "severity": e.severity,
-                "min": e.min or max((n for n, _ in e.soft), default=0),
-                "max": e.max,
-                "provenance": e.provenance,
-                "when": e.when,
-                "classes": [named(c) for c in e.classes],
-                "datatypes": [terms.shorten(d, t.prefixes) for d in e.datatypes],
-                "node_kinds": e.node_kinds,
-                "closed_list": [member(m) for m in e.closed] if e.closed is not None else None,
-                "patterns": e.patterns,
-                "languages": e.languages,
-                "alternatives": e.alternatives,
-                "notes": e.notes,
-                "messages": e.messages,
-                "shapes": e.shapes,
-                "placeholder": _placeholder(e, t),
+                "kind": c.kind,
+                "severity": c.severity,
+                "message": c.message,
+                "shape": c.shape,
+                "alternatives": c.alternatives,
+                "options": [[_entry_dict(e, t) for e in option] for option in c.options],
             }
-            for e in t.ordered()
+            for c in t.checks
         ],
-        "checks": [{"kind": c.kind, "severity": c.severity, "message": c.message, "shape": c.shape, "alternatives": c.alternatives} for c in t.checks],
     }
 
 
 def to_json(t: Template) -> str:
+    """The template as JSON (as_dict)."""
     return json.dumps(as_dict(t), indent=2, ensure_ascii=False)
