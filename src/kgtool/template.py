@@ -84,10 +84,13 @@ class Entry:
 
     @property
     def severity(self) -> str | None:
-        """The severity of the result when the property is missing: Violation, else the strongest of the soft ones."""
-        if self.min:
-            return "Violation"
-        return min((s for _, s in self.soft), key=["Warning", "Info"].index, default=None) if self.soft else None
+        """The severity of the result when the property is missing: Violation, else the strongest of the soft ones, else None."""
+        return "Violation" if self.min else min((s for _, s in self.soft), key=["Warning", "Info"].index, default=None)
+
+    @property
+    def least(self) -> int:
+        """The sh:minCount of the level: the violation's, else the largest soft one, else 0."""
+        return self.min or max((n for n, _ in self.soft), default=0)
 
 
 @dataclass
@@ -116,6 +119,7 @@ class Template:
     entries: list[Entry]
     checks: list[Check]
     prefixes: dict[str, str]  # the home's prefixes that the Turtle (commented lines included) uses, sorted
+    names: dict[str, str]  # every prefix of the home, to name things in comments
     labels: dict[str, str]  # IRI -> label of the properties, classes and closed-list members named
     definitions: dict[str, str] = field(default_factory=dict)  # property IRI -> its definition in the ontology
 
@@ -163,6 +167,9 @@ class _Reader:
         if found and isinstance(node, ox.NamedNode):
             self.labels[node.value] = found
         return found
+
+    def definition(self, node) -> str | None:
+        return self.text(node, ox.NamedNode(SKOS + "definition"), _RDFS.comment)
 
     def named(self, node) -> str:
         """A term with its label: 'cf:Agent (agent)'."""
@@ -413,15 +420,16 @@ def make(cls: str, ontology: list[ox.Triple], shapes: list[ox.Triple], prefixes:
         cls=iri,
         name=cls_name,
         label=reader.label(node),
-        definition=reader.text(node, ox.NamedNode(SKOS + "definition"), _RDFS.comment),
+        definition=reader.definition(node),
         subject=subject_name,
         superclasses=sorted(supers),
         shapes=reader.applied,
         entries=entries,
         checks=reader.checks,
         prefixes=used,
+        names=prefixes,
         labels=reader.labels,
-        definitions={e.iri: d for e in entries if e.iri and (d := reader.text(ox.NamedNode(e.iri), ox.NamedNode(SKOS + "definition"), _RDFS.comment))},
+        definitions={e.iri: reader.definition(ox.NamedNode(e.iri)) or "" for e in entries if e.iri is not None},
     )
 
 
@@ -431,17 +439,14 @@ def _distributed(entries: dict[str, Entry]) -> list[Entry]:
     by_iri = {e.iri: e for e in entries.values() if e.iri is not None}
     out = []
     for e in entries.values():
-        members = [m for m in e.path.split("|")] if "|" in e.path and not re.search(r"[()^/*+?]", e.path) else None
-        if members is None:
+        if "|" not in e.path or re.search(r"[()^/*+?]", e.path):
             out.append(e)
             continue
-        for m in members:
-            target = next((t for t in by_iri.values() if t.path == m), None)
-            if target is not None:
-                for name in ("classes", "datatypes", "node_kinds", "patterns", "languages", "alternatives", "choices", "notes"):
-                    getattr(target, name).extend(v for v in getattr(e, name) if v not in getattr(target, name))
-                target.closed = e.closed if target.closed is None else (target.closed if e.closed is None else [x for x in target.closed if x in e.closed])
-                target.messages += [m for m in e.messages if m not in target.messages]
+        for target in (t for t in by_iri.values() if t.path in e.path.split("|")):
+            for name in ("classes", "datatypes", "node_kinds", "patterns", "languages", "alternatives", "choices", "notes", "messages"):
+                getattr(target, name).extend(v for v in getattr(e, name) if v not in getattr(target, name))
+            if e.closed is not None:
+                target.closed = e.closed if target.closed is None else [x for x in target.closed if x in e.closed]
         if e.min or e.soft or e.max is not None:
             out.append(e)
     return out
@@ -462,10 +467,10 @@ def template(home, cls: str, subject: str | None = None) -> Template:
 def _value_words(e: Entry, t: Template) -> list[str]:
     """What a value must be, in words: 'a cf:Agent (agent)', 'xsd:gYear', 'one of the list below'."""
     def named(iri: str) -> str:
-        short = terms.shorten(iri, t.prefixes)
+        short = terms.shorten(iri, t.names)
         return f"{short} ({t.labels[iri]})" if iri in t.labels else short
 
-    words = ["a " + named(c) for c in e.classes] + [terms.shorten(d, t.prefixes) for d in e.datatypes]
+    words = ["a " + named(c) for c in e.classes] + [terms.shorten(d, t.names) for d in e.datatypes]
     words += [NODE_KINDS.get(k, k) for k in e.node_kinds]
     words += ["text tagged @" + " or @".join(e.languages)] if e.languages else []
     words += [f"matching /{p}/" for p in e.patterns]
@@ -482,12 +487,12 @@ def _placeholder(e: Entry, t: Template) -> str:
     verbatim = any("verbatim" in m for m in [*e.messages, t.definitions.get(e.iri or "", "")])
     hint = "a verbatim quote of the source" if verbatim else (t.labels.get(e.iri or "", None) or local)
     if e.languages or (datatypes and datatypes[0] == RDF + "langString"):
-        return terms.n3(ox.Literal(f"FILL: {hint}", language=(e.languages or ["en"])[0]), t.prefixes)
+        return terms.n3(ox.Literal(f"FILL: {hint}", language=(e.languages or ["en"])[0]), t.names)
     if datatypes and datatypes[0] != XSD + "string":
-        return terms.n3(ox.Literal(f"FILL: {HINTS.get(datatypes[0], hint)}", datatype=ox.NamedNode(datatypes[0])), t.prefixes)
+        return terms.n3(ox.Literal(f"FILL: {HINTS.get(datatypes[0], hint)}", datatype=ox.NamedNode(datatypes[0])), t.names)
     literal_kind = any(k in ("Literal",) for k in e.node_kinds) or e.literal
     if datatypes or literal_kind or (e.closed and all(isinstance(m, ox.Literal) for m in e.closed)):
-        return terms.n3(ox.Literal(f"FILL: {hint}"), t.prefixes)
+        return terms.n3(ox.Literal(f"FILL: {hint}"), t.names)
     return f"{DEFAULT_RESOURCES[0]}:FILL-{local}"
 
 
@@ -528,15 +533,15 @@ def to_turtle(t: Template) -> str:
 
 
 def _entry_lines(e: Entry, t: Template) -> list[str]:
-    count = cardinality(e.min or max((n for n, _ in e.soft), default=0), e.max)
+    count = cardinality(e.least, e.max)
     label = t.labels.get(e.iri or "")
     head = f"{e.path}" + (f" ({label})" if label else "") + (" [provenance]" if e.provenance else "")
     why = {"required": "required", "recommended": f"recommended ({e.severity})", "optional": "optional"}[e.level]
     words = [why, count] + _value_words(e, t) + ([f"only when {e.when} is given"] if e.when else []) + e.notes
     lines = _comment(f"{head}: " + "; ".join(words))
     if e.closed is not None:
-        members = [f"{terms.shorten(m.value, t.prefixes)} ({t.labels[m.value]})" if isinstance(m, ox.NamedNode) and m.value in t.labels
-                   else terms.n3(m, t.prefixes) for m in e.closed]  # fmt: skip
+        members = [f"{terms.shorten(m.value, t.names)} ({t.labels[m.value]})" if isinstance(m, ox.NamedNode) and m.value in t.labels
+                   else terms.n3(m, t.names) for m in e.closed]  # fmt: skip
         lines += _comment(", ".join(members), first="#   ", rest="#   ")
     for m in e.messages:
         lines += _comment(m, first="#   ", rest="#   ")
@@ -549,13 +554,13 @@ def _entry_lines(e: Entry, t: Template) -> list[str]:
 
 
 def _named(iri: str, t: Template) -> dict:
-    return {"iri": iri, "name": terms.shorten(iri, t.prefixes), "label": t.labels.get(iri)}
+    return {"iri": iri, "name": terms.shorten(iri, t.names), "label": t.labels.get(iri)}
 
 
 def _member(m, t: Template) -> dict:
     if isinstance(m, ox.NamedNode):
-        return {"value": terms.shorten(m.value, t.prefixes), "iri": m.value, "label": t.labels.get(m.value)}
-    return {"value": terms.n3(m, t.prefixes), "iri": None, "label": None}
+        return {"value": terms.shorten(m.value, t.names), "iri": m.value, "label": t.labels.get(m.value)}
+    return {"value": terms.n3(m, t.names), "iri": None, "label": None}
 
 
 def _entry_dict(e: Entry, t: Template) -> dict:
@@ -564,12 +569,12 @@ def _entry_dict(e: Entry, t: Template) -> dict:
         "iri": e.iri,
         "level": e.level,
         "severity": e.severity,
-        "min": e.min or max((n for n, _ in e.soft), default=0),
+        "min": e.least,
         "max": e.max,
         "provenance": e.provenance,
         "when": e.when,
         "classes": [_named(c, t) for c in e.classes],
-        "datatypes": [terms.shorten(d, t.prefixes) for d in e.datatypes],
+        "datatypes": [terms.shorten(d, t.names) for d in e.datatypes],
         "node_kinds": e.node_kinds,
         "closed_list": [_member(m, t) for m in e.closed] if e.closed is not None else None,
         "patterns": e.patterns,
