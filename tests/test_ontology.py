@@ -14,7 +14,7 @@ CF = kgload.CF
 VANN = Namespace("http://purl.org/vocab/vann/")
 ERR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 ONTOLOGY = URIRef("https://w3id.org/kgtool/conflict")
-TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 STANDARD_NAMESPACES = (
     str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#", str(SKOS),
     "http://www.w3.org/ns/prov#", str(DCTERMS), "https://schema.org/", "http://www.w3.org/ns/org#",
@@ -31,8 +31,10 @@ def declared_terms() -> set[URIRef]:
 def test_header_has_the_persistent_namespace_and_metadata():
     graph = kgload.ontology_graph()
     assert (ONTOLOGY, RDF.type, OWL.Ontology) in graph
-    assert graph.value(ONTOLOGY, OWL.versionIRI) == URIRef("https://w3id.org/kgtool/conflict/0.1.0")
-    assert str(graph.value(ONTOLOGY, OWL.versionInfo)) == "0.1.0"
+    assert graph.value(ONTOLOGY, OWL.versionIRI) == URIRef("https://w3id.org/kgtool/conflict/0.2.0")
+    assert graph.value(ONTOLOGY, OWL.priorVersion) == URIRef("https://w3id.org/kgtool/conflict/0.1.0")
+    assert str(graph.value(ONTOLOGY, OWL.versionInfo)) == "0.2.0"
+    assert str(graph.value(ONTOLOGY, DCTERMS.modified)) == "2026-11-27"
     for predicate in (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.creator, DCTERMS.created, DCTERMS.modified):
         assert graph.value(ONTOLOGY, predicate) is not None, predicate
     assert str(graph.value(ONTOLOGY, VANN.preferredNamespacePrefix)) == "cf"
@@ -86,15 +88,181 @@ def test_role_hierarchy_and_inverses():
         assert (transitive, RDF.type, OWL.TransitiveProperty) in graph
 
 
-def test_wikidata_properties_are_aligned_by_skos_mapping_only():
+SKOS_MAPPINGS = (SKOS.mappingRelation, SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+WDT = "http://www.wikidata.org/prop/direct/"
+WIKIDATA = Namespace(WDT)
+CF_WIKIDATA = Namespace(str(CF))
+
+
+def test_no_cf_term_carries_a_skos_mapping():
+    # Audit W4: SKOS mapping relations hold between skos:Concepts; on a cf: class or property they
+    # would make it a concept (and skos:exactMatch is transitive). They belong in the typologies only.
     graph = kgload.ontology_graph()
-    wdt = "http://www.wikidata.org/prop/direct/"
+    mapped = [(s, p, o) for p in SKOS_MAPPINGS for s, o in graph.subject_objects(p) if str(s).startswith(str(CF))]
+    assert mapped == []
+
+
+def test_wikidata_properties_are_named_by_annotation_properties_only():
+    graph = kgload.ontology_graph()
     for s, p, o in graph:
-        if str(o).startswith(wdt):
-            assert p in (SKOS.exactMatch, SKOS.closeMatch), (s, p, o)
-    assert (CF.participant, SKOS.exactMatch, URIRef(wdt + "P710")) in graph
-    assert (CF.memberOf, SKOS.exactMatch, URIRef(wdt + "P463")) in graph
-    assert (CF.territoryClaimedBy, SKOS.exactMatch, URIRef(wdt + "P1336")) in graph
+        if str(o).startswith(WDT):
+            assert p in (CF.wikidataProperty, CF.wikidataCloseProperty), (s, p, o)
+    for annotation in (CF.wikidataProperty, CF.wikidataCloseProperty, CF.cameoClass):
+        assert (annotation, RDF.type, OWL.AnnotationProperty) in graph
+    assert (CF.participant, CF.wikidataProperty, WIKIDATA.P710) in graph
+    assert (CF.memberOf, CF.wikidataProperty, WIKIDATA.P463) in graph
+
+
+def test_located_in_is_matched_to_physical_location_not_administrative():
+    # Audit W2: cf:locatedIn is physical location only; P131 is administrative containment.
+    graph = kgload.ontology_graph()
+    assert set(graph.objects(CF.locatedIn, CF.wikidataCloseProperty)) == {WIKIDATA.P706}
+    assert WIKIDATA.P131 not in set(graph.objects(CF.locatedIn, None))
+
+
+def test_territory_claimed_by_is_only_close_to_p1336():
+    # Audit W2-bis: the data uses it for a "control" claim too, so it is not P1336's exact meaning.
+    graph = kgload.ontology_graph()
+    assert (CF.territoryClaimedBy, CF.wikidataCloseProperty, WIKIDATA.P1336) in graph
+    assert (CF.territoryClaimedBy, CF.wikidataProperty, WIKIDATA.P1336) not in graph
+
+
+def test_w3c_terms_are_aligned_by_subsumption_where_safe():
+    graph = kgload.ontology_graph()
+    org, dcterms, schema = Namespace("http://www.w3.org/ns/org#"), DCTERMS, Namespace("https://schema.org/")
+    assert (CF.PostHolding, RDFS.subClassOf, org.Membership) in graph
+    assert (CF.partOf, RDFS.subPropertyOf, dcterms.isPartOf) in graph
+    assert (CF.about, RDFS.subPropertyOf, schema.about) in graph
+    assert (CF.tookPlaceIn, RDFS.subPropertyOf, schema.location) in graph
+    assert (CF.value, RDFS.subPropertyOf, schema.value) in graph
+    assert (CF.evidence, RDFS.seeAlso, Namespace("http://www.w3.org/ns/prov#").value) in graph
+    # Audit W7: literal-valued cf:start / cf:end are not aligned to the instant-valued OWL-Time properties.
+    time = Namespace("http://www.w3.org/2006/time#")
+    for prop in (CF.start, CF.end):
+        links = set(graph.predicates(prop, time.hasBeginning)) | set(graph.predicates(prop, time.hasEnd))
+        assert links <= {RDFS.seeAlso}, links  # a pointer to the full form, with no semantics
+        assert (prop, RDF.type, OWL.DatatypeProperty) in graph
+
+
+TIMELESS = (CF.capitalOf, CF.capital, CF.postIn, CF.governmentOf, CF.status, CF.date, CF.start, CF.end, CF.duration)
+PER_RECORD = (CF.member, CF.organisation, CF.holder, CF.heldPost, CF.supporter, CF.supported, CF.namedEntity, CF.qualifier, CF.countOf, CF.value)
+
+
+@pytest.mark.parametrize("prop", TIMELESS, ids=lambda t: t.split("#")[-1])
+def test_time_or_source_dependent_relations_are_not_functional(prop):
+    # Audit W3: a second true fact (Moscow, capital of the Soviet Union) must not merge two individuals.
+    graph = kgload.ontology_graph()
+    assert (prop, RDF.type, OWL.FunctionalProperty) not in graph
+    assert (prop, RDF.type, OWL.InverseFunctionalProperty) not in graph
+
+
+@pytest.mark.parametrize("prop", PER_RECORD, ids=lambda t: t.split("#")[-1])
+def test_per_record_properties_stay_functional(prop):
+    # One qualified-relation or quantity node describes one record: a second holder is an error.
+    assert (prop, RDF.type, OWL.FunctionalProperty) in kgload.ontology_graph()
+
+
+def _closure_with(turtle: str):
+    import owlrl
+    from rdflib import Graph
+
+    graph = Graph()
+    for triple in kgload.ontology_graph():
+        graph.add(triple)
+    graph.parse(data="@prefix cf: <https://w3id.org/kgtool/conflict#> .\n@prefix cfr: <https://w3id.org/kgtool/id/> .\n" + turtle, format="turtle")
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    return graph
+
+
+def test_successive_capitals_and_statuses_merge_nothing_under_owl_rl():
+    cfr = kgload.CFR
+    closure = _closure_with("""
+        cfr:moscow cf:capitalOf cfr:russia , cfr:soviet-union .
+        cfr:russia cf:capital cfr:moscow . cfr:soviet-union cf:capital cfr:moscow .
+        cfr:war cf:status cf:Expected , cf:Occurred .
+        cfr:post cf:postIn cfr:russia , cfr:soviet-union .
+    """)
+    merged = {(s, o) for s, o in closure.subject_objects(OWL.sameAs) if s != o}
+    assert merged == set()
+    assert (cfr["soviet-union"], RDF.type, CF.SovereignState) not in closure
+
+
+def test_a_second_holder_of_one_holding_is_still_a_merge():
+    cfr = kgload.CFR
+    closure = _closure_with("cfr:h cf:holder cfr:a , cfr:b .")
+    assert (cfr.a, OWL.sameAs, cfr.b) in closure
+
+
+def test_closed_lists_are_closed_and_all_different():
+    graph = kgload.ontology_graph()
+    from rdflib.collection import Collection
+
+    distinct = [set(Collection(graph, lst)) for lst in graph.objects(None, OWL.distinctMembers)]
+    for cls in (CF.QuantityQualifier, CF.EventStatus):
+        members = set(graph.subjects(RDF.type, cls))
+        enumeration = graph.value(graph.value(cls, OWL.equivalentClass), OWL.oneOf)
+        assert set(Collection(graph, enumeration)) == members
+        assert members in distinct
+    assert {CF.Planned, CF.Attempted, CF.Failed, CF.Cancelled, CF.Disputed, CF.Unknown} <= set(graph.subjects(RDF.type, CF.EventStatus))
+    assert {CF.Several, CF.Dozens, CF.TensOfThousands, CF.UpTo} <= set(graph.subjects(RDF.type, CF.QuantityQualifier))
+
+
+def test_episodes_and_clauses_are_separate_transitive_part_relations():
+    # Audit R6: one untyped mereology mixed event episodes with claim clauses.
+    graph = kgload.ontology_graph()
+    for prop, cls in ((CF.episodeOf, CF.Event), (CF.clauseOf, CF.Claim)):
+        assert (prop, RDFS.subPropertyOf, CF.partOf) in graph
+        assert (prop, RDF.type, OWL.TransitiveProperty) in graph
+        assert graph.value(prop, RDFS.domain) == cls and graph.value(prop, RDFS.range) == cls
+
+
+def test_world_entities_are_mentioned_in_sources_not_derived_from_them():
+    # Audit W5.
+    graph = kgload.ontology_graph()
+    schema = Namespace("https://schema.org/")
+    assert (CF.mentionedIn, OWL.inverseOf, schema.mentions) in graph
+    assert graph.value(CF.mentionedIn, RDFS.range) == CF.SourceDocument
+    comment = " ".join(str(c) for c in graph.objects(CF.Event, RDFS.comment))
+    assert "derived from sources" not in comment and "cf:mentionedIn" in comment
+
+
+@pytest.mark.parametrize("old,new", [
+    (CF.MilitaryDisplay, CF.ShowOfForce), (CF.ReceptionPreparation, CF.HumanitarianResponse),
+    (CF.preparesFor, CF.inResponseTo), (CF.recapturedTerritory, CF.territoryGained),
+], ids=lambda t: t.split("#")[-1])
+def test_article_shaped_terms_are_deprecated_equivalents_of_general_ones(old, new):
+    # Audit Q1: old data keeps its meaning, new data uses the general term.
+    graph = kgload.ontology_graph()
+    assert (old, OWL.deprecated, Literal(True)) in graph
+    assert (old, OWL.equivalentClass, new) in graph or (old, OWL.equivalentProperty, new) in graph
+    assert (new, OWL.deprecated, Literal(True)) not in graph
+
+
+def test_class_definitions_are_criteria_based_and_rigid():
+    # Audit Q2 (no "a source calls"), Q3 (no "exists today" / "no longer exists").
+    graph = kgload.ontology_graph()
+    definitions = {term: str(graph.value(term, SKOS.definition)) for term in declared_terms()}
+    assert [t for t, d in definitions.items() if "source calls" in d] == []
+    assert [t for t, d in definitions.items() if "exists today" in d or "no longer exists" in d] == []
+    assert "1,000" in definitions[CF.War]
+
+
+def test_definitions_do_not_cite_the_article():
+    # Audit Q1: a definition states what the term means for any conflict.
+    graph = kgload.ontology_graph()
+    article_words = ("CSTO", "Armenian", "Azerbaijan", "Karabakh", "Soviet", "Ottoman", "Pashinyan", "Aliyev")
+    cited = [(t, w) for t in declared_terms() for w in article_words if w in str(graph.value(t, SKOS.definition))]
+    assert cited == []
+
+
+def test_classification_properties_point_to_concepts():
+    graph = kgload.ontology_graph()
+    linking = ("eventType", "violenceType", "incompatibility", "conflictType", "intensity", "outcome", "outcomeType",
+               "cameoCode", "actorKind", "sourceType", "sourceReliability", "informationCredibility", "geoPrecision",
+               "timePrecision", "victimCategory", "agreementStatus", "displacementKind", "characterisedAs")
+    for name in linking:
+        assert (CF[name], RDF.type, OWL.ObjectProperty) in graph, name
+        assert graph.value(CF[name], RDFS.range) == SKOS.Concept, name
 
 
 def test_owl_rl_closure_is_consistent():

@@ -18,6 +18,7 @@ PREFIXES = {
     "cf": str(CF), "cfr": str(kgload.CFR), "cfs": str(CFS), "sh": str(SH),
     "rdf": str(RDF), "rdfs": str(RDFS), "prov": "http://www.w3.org/ns/prov#",
     "schema": "https://schema.org/", "skos": "http://www.w3.org/2004/02/skos/core#",
+    "time": "http://www.w3.org/2006/time#", "geo": "http://www.opengis.net/ont/geosparql#",
 }
 # Which constraint component each SHACL parameter belongs to.
 PARAMETER_COMPONENT = {
@@ -26,6 +27,8 @@ PARAMETER_COMPONENT = {
     SH["in"]: SH.InConstraintComponent, SH.languageIn: SH.LanguageInConstraintComponent,
     SH.uniqueLang: SH.UniqueLangConstraintComponent, SH.nodeKind: SH.NodeKindConstraintComponent,
     SH.minInclusive: SH.MinInclusiveConstraintComponent, SH["or"]: SH.OrConstraintComponent,
+    SH["not"]: SH.NotConstraintComponent, SH.node: SH.NodeConstraintComponent,
+    SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent, SH.pattern: SH.PatternConstraintComponent,
 }
 INVALID = sorted(kgload.FIXTURES_DIR.glob("invalid-*.ttl"))
 VALID = sorted(kgload.FIXTURES_DIR.glob("valid-*.ttl"))
