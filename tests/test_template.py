@@ -365,3 +365,14 @@ def test_filled_in_template_of_a_home_written_for_it_validates(kg, widget_home, 
     submission.write_text(filled(kg, widget_home, "ex:Widget"), encoding="utf-8")
     result = kg("--home", str(widget_home), "validate", str(submission))
     assert result.exit_code == 0, result.stdout + result.stderr
+
+
+def test_every_class_of_the_ontology_has_a_template_that_parses(kg):
+    both, _ = schema(REPO)
+    classes = sorted({c for c in both.subjects(RDF.type, OWL.Class) if isinstance(c, rdflib.URIRef)})
+    assert len(classes) > 20
+    for c in classes:
+        result = kg("template", f"<{c}>")
+        assert result.exit_code == 0, (c, result.stderr)
+        g = parsed(result.stdout)
+        assert (None, RDF.type, c) in g

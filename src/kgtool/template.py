@@ -414,7 +414,7 @@ def make(cls: str, ontology: list[ox.Triple], shapes: list[ox.Triple], prefixes:
             if named is not None:
                 reader.label(ox.NamedNode(named))
         written += [e.path, *(terms.n3(m, prefixes) for m in e.closed or [])]
-        written += [reader.name(d) for d in [*e.datatypes, *e.choices[:1]]]
+        written += [reader.name(d) for d in [*e.datatypes, *e.choices][:1] if d not in (XSD + "string", RDF + "langString")]  # the placeholder's
     used = {p: prefixes[p] for p in sorted({m for w in written for m in re.findall(r"(?:^|[\s|/^(])([A-Za-z][\w.-]*|):", w)} & set(prefixes))}
     return Template(
         cls=iri,
