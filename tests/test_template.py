@@ -18,7 +18,7 @@ CF = "https://w3id.org/kgtool/conflict#"
 CLASSES = ["cf:MilitaryOperation", "cf:Membership", "cf:PostHolding", "cf:CasualtyClaim", "cf:Person", "cf:Quantity"]
 # Classes whose required properties are all filled with an entity of the home, a quote, a label or a closed-list
 # member: no constraint of the whole instance (SHACL-SPARQL) asks for more.
-FILLABLE = ["cf:Membership", "cf:PostHolding", "cf:MilitaryOperation", "cf:Person"]
+FILLABLE = ["cf:Membership", "cf:PostHolding", "cf:MilitaryOperation", "cf:Person", "cf:SourceDocument"]
 
 
 def schema(root: Path) -> tuple[rdflib.Graph, rdflib.Graph]:
@@ -227,6 +227,8 @@ def filled(kg, home: Path, cls: str) -> str:
                 value = quote()
             elif p["datatypes"] and p["datatypes"][0] in SAMPLES:
                 value = SAMPLES[p["datatypes"][0]]
+            elif p["placeholder"].startswith('"FILL: '):  # text, in the language the placeholder shows
+                value = re.sub(r'^"FILL: [^"]*"', f'"A test {cls}"', p["placeholder"])
             elif p["placeholder"].startswith("cfr:FILL-"):
                 value = "cfr:filled-" + p["placeholder"][len("cfr:FILL-") :]  # a resource of no given class
             else:

@@ -76,6 +76,7 @@ class Entry:
     shapes: list[str] = field(default_factory=list)
     provenance: bool = False
     literal: bool = False  # the ontology says its values are literals
+    example: object = None  # a value in the home's data, for the placeholder's form when nothing above says it
     when: str | None = None  # only for instances that have this property (sh:targetSubjectsOf)
 
     @property
@@ -384,8 +385,12 @@ def resolve(text: str, prefixes: dict[str, str], what: str) -> str:
     raise UsageError(f"{what} '{text}' is neither a prefixed name (such as cf:Person) nor an IRI")
 
 
-def make(cls: str, ontology: list[ox.Triple], shapes: list[ox.Triple], prefixes: dict[str, str], subject: str | None = None) -> Template:
-    """The template of `cls` (a prefixed name or an IRI) under these shapes; UsageError if the class is unknown."""
+def make(cls: str, ontology: list[ox.Triple], shapes: list[ox.Triple], prefixes: dict[str, str], subject: str | None = None, example=None) -> Template:
+    """The template of `cls` (a prefixed name or an IRI) under these shapes; UsageError if the class is unknown.
+
+    `example(iri)`: a value of the property in the home's data, or None; asked only of a property
+    whose values the shapes and the ontology leave untyped (is schema:headline text or a resource?).
+    """
     prefixes = dict(prefixes)
     if DEFAULT_RESOURCES[0] not in prefixes:
         prefixes[DEFAULT_RESOURCES[0]] = DEFAULT_RESOURCES[1]
@@ -410,6 +415,11 @@ def make(cls: str, ontology: list[ox.Triple], shapes: list[ox.Triple], prefixes:
     supers = [reader.name(c.value) for c in reader.schema.superclasses(node) if c != node and isinstance(c, ox.NamedNode)]
     written = [subject_name, cls_name, DEFAULT_RESOURCES[0] + ":"]  # what the Turtle (and its commented lines) may use
     for e in [*entries, *(o for c in reader.checks for option in c.options for o in option)]:
+        untyped = not (e.classes or e.datatypes or e.choices or e.node_kinds or e.languages or e.literal or e.closed)
+        if untyped and example is not None and e.iri is not None:
+            e.example = example(e.iri)
+            if isinstance(e.example, ox.Literal) and not e.example.language:
+                written.append(reader.name(e.example.datatype.value))
         for named in [e.iri, *e.classes, *(m.value for m in e.closed or [] if isinstance(m, ox.NamedNode))]:
             if named is not None:
                 reader.label(ox.NamedNode(named))
@@ -454,11 +464,15 @@ def _distributed(entries: dict[str, Entry]) -> list[Entry]:
 
 def template(home, cls: str, subject: str | None = None) -> Template:
     """The template of `cls` under the home's shapes and ontology; UsageError for an unknown class or prefix."""
-    from .store import load
+    from .store import DATA, load
     from .validation import shape_graph
 
     loaded = load(home)
-    return make(cls, list(loaded.triples("ontology")), shape_graph(loaded), loaded.prefixes, subject)
+
+    def example(iri: str):
+        return next((q.object for q in loaded.store.quads_for_pattern(None, ox.NamedNode(iri), None, DATA)), None)
+
+    return make(cls, list(loaded.triples("ontology")), shape_graph(loaded), loaded.prefixes, subject, example)
 
 
 # --------------------------------------------------------------------------------------
@@ -483,15 +497,16 @@ def _value_words(e: Entry, t: Template) -> list[str]:
 def _placeholder(e: Entry, t: Template) -> str:
     """A Turtle term that parses and says what to put: cfr:FILL-member, "FILL: YYYY"^^xsd:gYear, "FILL: label"@en."""
     local = re.sub(r"[^A-Za-z0-9]+", "-", (e.iri or e.path).rsplit("#", 1)[-1].rsplit("/", 1)[-1]).strip("-") or "value"
-    datatypes = e.datatypes or e.choices[:1]
     verbatim = any("verbatim" in m for m in [*e.messages, t.definitions.get(e.iri or "", "")])
-    hint = "a verbatim quote of the source" if verbatim else (t.labels.get(e.iri or "", None) or local)
-    if e.languages or (datatypes and datatypes[0] == RDF + "langString"):
-        return terms.n3(ox.Literal(f"FILL: {hint}", language=(e.languages or ["en"])[0]), t.names)
-    if datatypes and datatypes[0] != XSD + "string":
-        return terms.n3(ox.Literal(f"FILL: {HINTS.get(datatypes[0], hint)}", datatype=ox.NamedNode(datatypes[0])), t.names)
-    literal_kind = any(k in ("Literal",) for k in e.node_kinds) or e.literal
-    if datatypes or literal_kind or (e.closed and all(isinstance(m, ox.Literal) for m in e.closed)):
+    hint = "a verbatim quote of the source" if verbatim else (t.labels.get(e.iri or "") or local)
+    datatype, language = (e.datatypes or e.choices or [None])[0], (e.languages or [None])[0]
+    if isinstance(e.example, ox.Literal):  # the form the home's data uses, when the shapes and the ontology say none
+        datatype, language = e.example.datatype.value, e.example.language
+    if language or datatype == RDF + "langString":
+        return terms.n3(ox.Literal(f"FILL: {hint}", language=language or "en"), t.names)
+    if datatype and datatype != XSD + "string":
+        return terms.n3(ox.Literal(f"FILL: {HINTS.get(datatype, hint)}", datatype=ox.NamedNode(datatype)), t.names)
+    if datatype or e.literal or "Literal" in e.node_kinds or (e.closed and all(isinstance(m, ox.Literal) for m in e.closed)):
         return terms.n3(ox.Literal(f"FILL: {hint}"), t.names)
     return f"{DEFAULT_RESOURCES[0]}:FILL-{local}"
 
