@@ -116,7 +116,8 @@ def test_json_lists_the_required_properties_with_their_cardinality(kg, cls):
     for iri in required(REPO, cls):
         assert listed[iri]["level"] == "required" and listed[iri]["severity"] == "Violation" and listed[iri]["min"] >= 1
     for p in out["properties"]:
-        assert p["level"] in ("required", "recommended", "optional")
+        assert p["level"] in ("required", "recommended", "optional", "forbidden")
+        assert (p["level"] == "forbidden") == (p["max"] == 0)
         assert p["max"] is None or p["max"] >= p["min"]
 
 
@@ -268,6 +269,7 @@ ex:Thing a owl:Class ; rdfs:label "thing"@en .
 ex:Widget a owl:Class ; rdfs:subClassOf ex:Thing ; rdfs:label "widget"@en ; skos:definition "A small device."@en .
 ex:Red rdfs:label "red"@en .
 ex:Blue rdfs:label "blue"@en .
+ex:partner rdfs:domain ex:Thing ; rdfs:range ex:Thing ; rdfs:label "partner"@en .
 """
 SHAPES = """\
 @prefix ex: <http://example.org/ns#> .
@@ -280,6 +282,7 @@ SHAPES = """\
 exs:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ;
     sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype rdf:langString ; sh:pattern "^[A-Z]" ;
                   sh:message "A thing needs one name."@en ] ;
+    sh:property [ sh:path ex:secret ; sh:maxCount 0 ; sh:message "Keep it."@en ] ;
     sh:node exs:Colored ;
     sh:or ( [ sh:path ex:size ; sh:minCount 1 ] [ sh:path ex:weight ; sh:minCount 1 ] ) .
 exs:Colored a sh:NodeShape ;
@@ -323,6 +326,8 @@ def test_template_follows_superclasses_implicit_targets_node_and_and(kg, widget_
         "ex:color": ("required", "Violation", 1, None),  # sh:node: reported by ThingShape, a violation
         "ex:maker": ("recommended", "Warning", 1, None),
         "^ex:part": ("optional", None, 0, 2),
+        "ex:secret": ("forbidden", None, 0, 0),
+        "ex:partner": ("optional", None, 0, None),  # no shape names it; the ontology gives it the domain ex:Thing
     }
     name = next(p for p in out["properties"] if p["property"] == "ex:name")
     assert name["datatypes"] == ["rdf:langString"] and name["patterns"] == ["^[A-Z]"] and name["languages"] == ["en"]
@@ -360,6 +365,8 @@ def test_template_of_a_home_written_for_it_parses_and_comments_the_rest(kg, widg
     assert "#   - ex:size, at least 1\n    # ex:size cfr:FILL-size ;\n" in text
     assert "ex:old" not in text  # deactivated
     assert re.search(r"# \^ex:part: optional; at most 2", text)
+    assert "    # ex:secret: forbidden\n    #   Keep it.\n" in text and "ex:secret cfr:" not in text
+    assert "    # ex:partner cfr:FILL-partner ;" in text
 
 
 def test_filled_in_template_of_a_home_written_for_it_validates(kg, widget_home, tmp_path):

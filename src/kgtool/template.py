@@ -30,7 +30,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 _SH, _RDF, _RDFS, _OWL = Namespace(SH), Namespace(RDF), Namespace(RDFS), Namespace(OWL)
 DEFAULT_RESOURCES = ("cfr", "https://w3id.org/kgtool/id/")  # the subject's namespace when the home declares no cfr:
 SEVERITIES = {SH + "Violation": "Violation", SH + "Warning": "Warning", SH + "Info": "Info"}
-LEVELS = ("required", "recommended", "optional")
+LEVELS = ("required", "recommended", "optional", "forbidden")
 # What a placeholder literal of a datatype says, so that the contributor writes the right form.
 HINTS = {
     XSD + "date": "YYYY-MM-DD",
@@ -81,6 +81,8 @@ class Entry:
 
     @property
     def level(self) -> str:
+        if self.max == 0:
+            return "forbidden"
         return "required" if self.min else ("recommended" if self.soft else "optional")
 
     @property
@@ -144,6 +146,7 @@ class _Reader:
         self.visited: set = set()
         self.applied: list[str] = []
         self.labels: dict[str, str] = {}
+        self.sources: set | None = None  # the classes of sources (_provenance), found on first use
 
     # -- names -------------------------------------------------------------------------
     def name(self, iri: str) -> str:
@@ -202,6 +205,29 @@ class _Reader:
         order = {s: i for i, s in enumerate(self.shapes.out)}
         return sorted(found, key=lambda s: order.get(s, len(order)))
 
+    def domain(self, cls: ox.NamedNode) -> None:
+        """Add, as optional, the properties the ontology gives a domain that `cls` falls in (rdfs:domain, or a member of its
+        owl:unionOf), with their rdfs:range: what an instance may have that no shape mentions."""
+        g, supers = self.schema, self.schema.superclasses(cls)
+        listed = {e.iri for e in self.entries.values()}
+        for prop, domain in g.pairs(_RDFS.domain):
+            members = [domain] + [m for u in g.objects(domain, _OWL.unionOf) for m in self.items_of(g, u)]
+            if not isinstance(prop, ox.NamedNode) or prop.value in listed or not any(m in supers for m in members):
+                continue
+            listed.add(prop.value)
+            e = self.entries[self.name(prop.value)] = Entry(self.name(prop.value), prop.value, provenance=self._provenance(prop), literal=self._literal(prop))
+            for r in g.objects(prop, _RDFS.range):
+                if isinstance(r, ox.NamedNode):
+                    (e.datatypes if r.value.startswith(XSD) or r.value == RDF + "langString" else e.classes).append(r.value)
+            e.notes.append(f"from the ontology: rdfs:domain {self.name(domain.value) if isinstance(domain, ox.NamedNode) else 'a union including ' + self.name(cls.value)}")
+
+    @staticmethod
+    def items_of(g: Graph, node) -> list:
+        try:
+            return g.items(node)
+        except ListError:
+            return []
+
     def conditional(self) -> list[tuple]:
         """(shape, property) of the shapes that target the subjects of a property listed so far and have not been visited."""
         listed = {e.iri: e for e in self.entries.values() if e.iri is not None}
@@ -213,10 +239,7 @@ class _Reader:
         return SEVERITIES.get(s.value, self.term(s)) if s is not None else "Violation"
 
     def items(self, node) -> list:
-        try:
-            return self.shapes.items(node)
-        except ListError:
-            return []
+        return self.items_of(self.shapes, node)
 
     def message(self, shape) -> str | None:
         """sh:message (else sh:description), its {?var} and {$var} written ?var: the template has no value to fill them with."""
@@ -342,10 +365,19 @@ class _Reader:
 
     # -- the ontology's word on a property -------------------------------------------
     def _provenance(self, prop: ox.NamedNode) -> bool:
-        """A PROV property, or one the ontology relates to PROV (rdfs:subPropertyOf, rdfs:seeAlso, a SKOS mapping)."""
+        """A PROV property, one the ontology relates to PROV (rdfs:subPropertyOf, rdfs:seeAlso, a SKOS mapping), or one whose
+        values are sources: of a class that the shapes or the ontology give to a PROV property (cf:mentionedIn, a cf:SourceDocument)."""
         if prop.value.startswith(PROV):
             return True
-        return any(
+        g = self.schema
+        if self.sources is None:
+            self.sources = set()
+            for p, c in [*g.pairs(_SH["class"]), *g.pairs(_RDFS.range)]:
+                path = g.value(p, _SH.path) if g.objects(p, _SH.path) else p
+                if isinstance(path, ox.NamedNode) and path.value.startswith(PROV):
+                    self.sources.add(c)
+        values = {c for s in g.subjects(_SH.path, prop) for c in g.objects(s, _SH["class"])} | set(g.objects(prop, _RDFS.range))
+        return bool(values & self.sources) or any(
             isinstance(o, ox.NamedNode) and o.value.startswith(PROV)
             for p, objects in self.schema.properties(prop).items()
             if p != _RDF.type
@@ -406,6 +438,7 @@ def make(cls: str, ontology: list[ox.Triple], shapes: list[ox.Triple], prefixes:
     subject_name, cls_name = reader.name(subject_iri), reader.name(iri)
     for shape in reader.applying(node):
         reader.visit(shape)
+    reader.domain(node)
     found = reader.conditional()
     while found:  # shapes of the subjects of a listed property (sh:targetSubjectsOf): until none is new
         for shape, prop in found:
@@ -449,6 +482,8 @@ def _distributed(entries: dict[str, Entry]) -> list[Entry]:
     by_iri = {e.iri: e for e in entries.values() if e.iri is not None}
     out = []
     for e in entries.values():
+        if e.iri is None and e.when is not None and not (e.min or e.soft or e.max is not None):
+            continue  # a condition on the subjects of a property, on a path a contributor does not write (rdf:type/rdfs:subClassOf*)
         if "|" not in e.path or re.search(r"[()^/*+?]", e.path):
             out.append(e)
             continue
@@ -529,7 +564,12 @@ def to_turtle(t: Template) -> str:
     lines.append("")
     lines += [f"@prefix {p}: <{ns}> ." for p, ns in t.prefixes.items()]
     lines += ["", t.subject, f"    a {t.name} ;"]
-    heading = {"required": "required (a violation if missing)", "recommended": "recommended (commented out)", "optional": "optional (commented out)"}
+    heading = {
+        "required": "required (a violation if missing)",
+        "recommended": "recommended (commented out)",
+        "optional": "optional (commented out)",
+        "forbidden": "not to be given",
+    }
     level = None
     for e in t.ordered():
         if e.level != level:
@@ -548,11 +588,11 @@ def to_turtle(t: Template) -> str:
 
 
 def _entry_lines(e: Entry, t: Template) -> list[str]:
-    count = cardinality(e.least, e.max)
     label = t.labels.get(e.iri or "")
-    head = f"{e.path}" + (f" ({label})" if label else "") + (" [provenance]" if e.provenance else "")
-    why = {"required": "required", "recommended": f"recommended ({e.severity})", "optional": "optional"}[e.level]
-    words = [why, count] + _value_words(e, t) + ([f"only when {e.when} is given"] if e.when else []) + e.notes
+    head = f"{e.path}" + (f" ({label})" if label else "") + (" [provenance]" if e.provenance and e.level != "forbidden" else "")
+    why = {"recommended": f"recommended ({e.severity})"}.get(e.level, e.level)
+    count = [] if e.level == "forbidden" else [cardinality(e.least, e.max)]
+    words = [why, *count] + _value_words(e, t) + ([f"only when {e.when} is given"] if e.when else []) + e.notes
     lines = _comment(f"{head}: " + "; ".join(words))
     if e.closed is not None:
         members = [f"{terms.shorten(m.value, t.names)} ({t.labels[m.value]})" if isinstance(m, ox.NamedNode) and m.value in t.labels
@@ -560,6 +600,8 @@ def _entry_lines(e: Entry, t: Template) -> list[str]:
         lines += _comment(", ".join(members), first="#   ", rest="#   ")
     for m in e.messages:
         lines += _comment(m, first="#   ", rest="#   ")
+    if e.level == "forbidden":
+        return lines
     if e.iri is None:  # a property path: its triples are for the contributor to write
         lines += _comment(f"(a property path: write the triples it describes, ending in {_placeholder(e, t)})", first="#   ")
         return lines
