@@ -127,7 +127,7 @@ class Template:
     definitions: dict[str, str] = field(default_factory=dict)  # property IRI -> its definition in the ontology
 
     def ordered(self) -> list[Entry]:
-        """Required, recommended, optional; provenance last within each; else in the shapes' order."""
+        """Required, recommended, optional, forbidden; provenance last within each; else in the shapes' (then the ontology's) order."""
         return sorted(self.entries, key=lambda e: (LEVELS.index(e.level), e.provenance))
 
 
@@ -215,11 +215,13 @@ class _Reader:
             if not isinstance(prop, ox.NamedNode) or prop.value in listed or not any(m in supers for m in members):
                 continue
             listed.add(prop.value)
-            e = self.entries[self.name(prop.value)] = Entry(self.name(prop.value), prop.value, provenance=self._provenance(prop), literal=self._literal(prop))
+            name = self.name(prop.value)
+            e = self.entries[name] = Entry(name, prop.value, provenance=self._provenance(prop), literal=self._literal(prop))
             for r in g.objects(prop, _RDFS.range):
                 if isinstance(r, ox.NamedNode):
                     (e.datatypes if r.value.startswith(XSD) or r.value == RDF + "langString" else e.classes).append(r.value)
-            e.notes.append(f"from the ontology: rdfs:domain {self.name(domain.value) if isinstance(domain, ox.NamedNode) else 'a union including ' + self.name(cls.value)}")
+            where = self.name(domain.value) if isinstance(domain, ox.NamedNode) else "a union of classes"
+            e.notes.append(f"from the ontology: rdfs:domain {where}")
 
     @staticmethod
     def items_of(g: Graph, node) -> list:
@@ -547,7 +549,8 @@ def _placeholder(e: Entry, t: Template) -> str:
 
 
 def _comment(text: str, indent: str = "    ", first: str = "# ", rest: str = "#   ") -> list[str]:
-    return textwrap.wrap(" ".join(text.split()), width=100, initial_indent=indent + first, subsequent_indent=indent + rest) or [indent + "#"]
+    wrapped = textwrap.wrap(" ".join(text.split()), width=100, initial_indent=indent + first, subsequent_indent=indent + rest, break_on_hyphens=False, break_long_words=False)
+    return wrapped or [indent + "#"]
 
 
 def to_turtle(t: Template) -> str:
