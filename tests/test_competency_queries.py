@@ -32,7 +32,7 @@ OPERATION_LABEL = "Azerbaijan’s military operation in Nagorno-Karabakh (2023)"
 RUSSIA_INVOLVED = {
     (r("csto"), "CSTO"),  # led by Russia
     (r("peace-deal-2020"), "Russian-brokered peace deal that ended the Second Karabakh War"),  # broker
-    (r("russian-peace-deals"), "several peace deals Russia tried to broker between Armenia and Azerbaijan"),  # broker
+    (r("russian-peace-deals"), "Russia’s attempts to broker several peace deals between Armenia and Azerbaijan"),  # mediator
     (r("accusation-armenians-peace-deal"), "Armenians accuse Moscow of failing to guarantee the 2020 peace deal"),  # accused
     (r("accusation-pashinyan-blames-russia"), "Pashinyan blames Russia for failing to do enough for Armenia"),  # accused
     (r("announcement-pashinyan-review-alliance"), "Pashinyan says he will review Armenia’s alliance with Moscow"),  # about
@@ -111,7 +111,9 @@ CASES: dict[str, tuple[dict[str, str] | None, set[tuple[str, ...]], set[tuple[st
             ("claims", r("azerbaijan"), r("nagorno-karabakh"), "", r("territorial-claim-azerbaijan")),
             ("claims", r("armenia"), r("nagorno-karabakh"), "", r("territorial-claim-armenia")),
             ("controls", r("azerbaijan"), r("shusha"), "2023-09-23", "the article"),
-            ("controls", r("azerbaijan"), r("nagorno-karabakh"), "earlier this week", r("claim-aliyev-region-under-baku-control")),
+            # Aliyev's word only: his cf:ControlClaim, no longer a fact-shaped cf:TerritorialControl (O6)
+            ("controls, says the claimant", r("azerbaijan"), r("nagorno-karabakh"), "earlier this week",
+             r("claim-aliyev-region-under-baku-control")),
         },
         None,
     ),
@@ -140,8 +142,12 @@ CASES: dict[str, tuple[dict[str, str] | None, set[tuple[str, ...]], set[tuple[st
     "peace-deals": (
         None,
         {
-            (r("peace-deal-2020"), r("russia"), r("second-karabakh-war"), r("accusation-armenians-peace-deal"), r("ethnic-armenians")),
-            (r("russian-peace-deals"), r("russia"), "", r("assertion-peace-deals-never-matured"), r("iria")),
+            # concluded: brokered by Russia, ended the war; the accusers are unspecified Armenians (O9)
+            (r("peace-deal-2020"), "concluded", c("Occurred"), r("russia"), r("second-karabakh-war"),
+             r("accusation-armenians-peace-deal"), r("armenians-unspecified")),
+            # attempted: a mediation attempt, not a concluded agreement (O3); "never matured" is IRIA's claim
+            (r("russian-peace-deals"), "attempted", c("Attempted"), r("russia"), "",
+             r("assertion-peace-deals-never-matured"), r("iria")),
         },
         None,
     ),
@@ -173,16 +179,21 @@ CASES: dict[str, tuple[dict[str, str] | None, set[tuple[str, ...]], set[tuple[st
     "events-in-nagorno-karabakh": (
         None,
         {
-            (OPERATION, OPERATION_LABEL, ""),  # cf:tookPlaceIn cfr:nagorno-karabakh, asserted
-            (r("weapons-display-shusha"), "display of weapons and equipment in Shusha", ""),  # in Shusha, in the region
-            # the operation is cf:partOf the conflict, so the conflict took place there (in part) through it
-            (r("nagorno-karabakh-conflict"), "Nagorno-Karabakh conflict", OPERATION),
-            # Not here: the Second Karabakh War. The data does not locate it (no cf:tookPlaceIn;
-            # its recaptured territory is "in and around" the region, deliberately not cf:locatedIn it).
+            (OPERATION, OPERATION_LABEL, "in the region", ""),  # cf:tookPlaceIn cfr:nagorno-karabakh, asserted
+            # in Shusha, which lies in the region (property chain with cf:locatedIn)
+            (r("weapons-display-shusha"), "display of weapons and equipment in Shusha", "in the region", ""),
+            # fought in the territory it recaptured, "in and around" the region: geo:sfOverlaps (M3)
+            (r("second-karabakh-war"), "Second Karabakh War", "partly in the region", r("territory-recaptured-2020")),
+            # the operation is an episode of the conflict (cf:episodeOf), which took place there through it
+            (r("nagorno-karabakh-conflict"), "Nagorno-Karabakh conflict", "through an episode", OPERATION),
+            # "several armed conflicts on this issue": the region is what the conflict is over (M3)
+            (r("nagorno-karabakh-conflict"), "Nagorno-Karabakh conflict", "over the region", ""),
         },
         {
-            (OPERATION, OPERATION_LABEL, ""),
-            (r("nagorno-karabakh-conflict"), "Nagorno-Karabakh conflict", OPERATION),  # asserted cf:partOf
+            (OPERATION, OPERATION_LABEL, "in the region", ""),
+            (r("second-karabakh-war"), "Second Karabakh War", "partly in the region", r("territory-recaptured-2020")),
+            (r("nagorno-karabakh-conflict"), "Nagorno-Karabakh conflict", "through an episode", OPERATION),
+            (r("nagorno-karabakh-conflict"), "Nagorno-Karabakh conflict", "over the region", ""),
         },
     ),
     "christian-groups": (
@@ -203,8 +214,16 @@ CASES: dict[str, tuple[dict[str, str] | None, set[tuple[str, ...]], set[tuple[st
         {
             (r("assertion-moscow-never-intervened"), r("iria"),
              "Moscow has never intervened in the conflict militarily despite Yerevan’s appeals."),
+            # the whole sentence, both halves (M6)
             (r("assertion-peace-deals-never-matured"), r("iria"),
-             "due to Moscow’s inclination and support towards Armenia, none of the deals have ever matured."),
+             "Russia tried to broker several peace deals between the two former Soviet Union states, however, due to "
+             "Moscow’s inclination and support towards Armenia, none of the deals have ever matured."),
+            # the unhedged sub-heading is IRIA's (A1, M2)
+            (r("assertion-weapons-seized"), r("iria"), "Azerbaijan seized weapons from Karabakh Armenians"),
+            # the "latest conflict between the two countries" framing, a claimed statement of IRIA (O1)
+            (r("claim-iria-latest-conflict-between-the-two-countries"), r("iria"),
+             "The two countries have had several armed conflicts on this issue, with the latest one resulting in an "
+             "evident victory for Azerbaijan."),
             (r("assertion-christian-stronghold"), r("iria"),
              "The region has always been a Christian stronghold and home to ethnic Armenians."),
             (r("assertion-centuries-long-history"), r("iria"),
