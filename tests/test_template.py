@@ -288,6 +288,7 @@ exs:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ;
 exs:Colored a sh:NodeShape ;
     sh:property [ sh:path ex:color ; sh:minCount 1 ; sh:severity sh:Warning ; sh:in ( ex:Red ex:Blue ) ] .
 ex:Widget a sh:NodeShape , rdfs:Class ;
+    sh:nodeKind sh:IRI ;
     sh:and ( [ sh:property [ sh:path ex:made ; sh:minCount 1 ; sh:datatype xsd:gYear ] ] ) ;
     sh:property [ sh:path ex:maker ; sh:class ex:Thing ; sh:severity sh:Warning ; sh:minCount 1 ] ,
         [ sh:path ex:old ; sh:minCount 1 ; sh:deactivated true ] ,
@@ -337,7 +338,13 @@ def test_template_follows_superclasses_implicit_targets_node_and_and(kg, widget_
         {"value": "ex:Red", "iri": "http://example.org/ns#Red", "label": "red"},
         {"value": "ex:Blue", "iri": "http://example.org/ns#Blue", "label": "blue"},
     ]
-    (check,) = out["checks"]
+    check, itself = out["checks"]
+    assert {k: itself[k] for k in ("kind", "severity", "message", "shape")} == {
+        "kind": "constraint",
+        "severity": "Violation",
+        "message": "the instance itself: sh:nodeKind sh:IRI",
+        "shape": "ex:Widget",
+    }
     assert {k: check[k] for k in ("kind", "severity", "message", "shape", "alternatives")} == {
         "kind": "or",
         "severity": "Violation",

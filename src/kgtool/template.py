@@ -52,6 +52,10 @@ NODE_KINDS = {
 # Parameters read into an Entry; any other sh: parameter of a property shape is shown as a note.
 _READ = {"path", "severity", "message", "description", "name", "deactivated", "order", "group", "minCount", "maxCount", "class",
          "datatype", "nodeKind", "in", "pattern", "flags", "languageIn", "or", "xone", "and", "not", "node"}  # fmt: skip
+# Parameters of a node shape read above; any other is a constraint on the instance itself, shown as a check.
+_NODE_READ = {"property", "node", "and", "or", "xone", "not", "sparql", "closed", "ignoredProperties", "severity", "message", "description",
+              "name", "deactivated", "order", "group", "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target",
+              "declare", "prefixes", "rule", "shapesGraph", "entailment", "suggestedShapesGraph"}  # fmt: skip
 
 
 @dataclass
@@ -284,6 +288,10 @@ class _Reader:
             ignored = [self.term(i) for lst in g.objects(shape, _SH.ignoredProperties) for i in self.items(lst)]
             text = "closed: no property but those this shape lists" + (f" and {', '.join(ignored)}" if ignored else "")
             self.checks.append(Check("closed", severity, text + suffix, shown))
+        for p, objects in g.properties(shape).items():  # constraints on the instance itself: sh:class, sh:nodeKind, ...
+            if p.value.startswith(SH) and p.value[len(SH):] not in _NODE_READ:
+                text = "; ".join(f"{self.term(p)} {self.describe(o) if isinstance(o, ox.BlankNode) else self.named(o)}" for o in objects)
+                self.checks.append(Check("constraint", severity, f"the instance itself: {text}" + suffix, shown))
 
     def option(self, node) -> list[Entry]:
         """The properties an alternative of sh:or / sh:xone asks for: its own path, or its sh:property shapes' (one IRI each)."""
