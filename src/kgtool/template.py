@@ -316,7 +316,7 @@ class _Reader:
                 e.provenance, e.literal = self._provenance(path.iri), self._literal(path.iri)
         e.shapes.append(self.term(shape))
         for n in g.objects(shape, _SH.minCount):
-            count = int(n.value) if isinstance(n, ox.Literal) and n.value.isdigit() else 0
+            count = _count(n) or 0
             if count and when is not None:
                 if when.value != e.iri:  # "a subject of P has P" holds already
                     e.notes.append(f"at least {count} when {self.name(when.value)} is given")
@@ -324,9 +324,8 @@ class _Reader:
                 e.soft.append((count, severity))
             elif count:
                 e.min = max(e.min, count)
-        for n in g.objects(shape, _SH.maxCount):
-            if isinstance(n, ox.Literal) and n.value.isdigit():
-                e.max = int(n.value) if e.max is None else min(e.max, int(n.value))
+        for high in filter(lambda n: n is not None, map(_count, g.objects(shape, _SH.maxCount))):
+            e.max = high if e.max is None else min(e.max, high)
         e.classes += [c.value for c in g.objects(shape, _SH["class"]) if isinstance(c, ox.NamedNode) and c.value not in e.classes]
         e.datatypes += [d.value for d in g.objects(shape, _SH.datatype) if isinstance(d, ox.NamedNode) and d.value not in e.datatypes]
         e.node_kinds += [k.value.removeprefix(SH) for k in g.objects(shape, _SH.nodeKind) if isinstance(k, ox.NamedNode)]
@@ -359,9 +358,9 @@ class _Reader:
                 parts.append(paths.text(paths.read(g, g.value(node, _SH.path)), lambda iri: self.name(iri.value)))
             except paths.PathError:
                 parts.append("(a property path)")
-            low, high = g.value(node, _SH.minCount), g.value(node, _SH.maxCount)
+            low, high = _count(g.value(node, _SH.minCount)), _count(g.value(node, _SH.maxCount))
             if low is not None or high is not None:
-                parts.append(cardinality(int(low.value) if low is not None else 0, int(high.value) if high is not None else None))
+                parts.append(cardinality(low or 0, high))
         parts += ["a " + self.named(c) for c in g.objects(node, _SH["class"])]
         parts += [self.term(d) for d in g.objects(node, _SH.datatype)]
         parts += [NODE_KINDS.get(k.value.removeprefix(SH), self.term(k)) for k in g.objects(node, _SH.nodeKind)]
@@ -390,7 +389,7 @@ class _Reader:
         return bool(values & self.sources) or any(
             isinstance(o, ox.NamedNode) and o.value.startswith(PROV)
             for p, objects in self.schema.properties(prop).items()
-            if p != _RDF.type
+            if p not in (_RDF.type, _RDFS.domain, _RDFS.range)
             for o in objects
         )
 
@@ -398,6 +397,11 @@ class _Reader:
         g = self.schema
         ranges = [r.value for r in g.objects(prop, _RDFS.range)]
         return _OWL.DatatypeProperty in g.objects(prop, _RDF.type) or any(r.startswith(XSD) or r in (RDF + "langString", RDFS + "Literal") for r in ranges)
+
+
+def _count(term) -> int | None:
+    """The number an sh:minCount or sh:maxCount gives, or None (absent or ill-formed: the validator reports that)."""
+    return int(term.value) if isinstance(term, ox.Literal) and term.value.isdigit() else None
 
 
 def cardinality(low: int, high: int | None) -> str:
