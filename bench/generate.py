@@ -9,7 +9,10 @@ their intervals), an alliance with a qualified membership, a region and towns lo
 territorial claims, dated armed clashes (episodes of the conflict) with participants and a location,
 casualty claims with quantities and evidence, and a source article. World entities (states, people,
 places, events) are cf:mentionedIn the article; records (claims, qualified relations, quantities,
-intervals) are prov:wasDerivedFrom it. Wikidata links use schema:sameAs. Same seed and size, same bytes.
+intervals) are prov:wasDerivedFrom it. Every role triple between world entities that is not the
+shortcut of a qualified relation (led by, belligerent, episode of, took place in, capital of, post in,
+located in) has its cf:AttestedStatement. Wikidata links use schema:sameAs. Same seed and size, same
+bytes.
 """
 
 from __future__ import annotations
@@ -36,6 +39,18 @@ SYLLABLES = ["ar", "ba", "vel", "dor", "ka", "mir", "tan", "sol", "ven", "ra", "
 
 def name(rng: random.Random) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+
+
+def attest(node: str, subject: str, predicate: str, obj: str, label: str, evidence: str, src: str) -> str:
+    """A cf:AttestedStatement: the source and evidence of one triple between world entities (issue 11, Q11)."""
+    return f"""{node} a cf:AttestedStatement ;
+    rdfs:label "{label}"@en ;
+    rdf:subject {subject} ;
+    rdf:predicate {predicate} ;
+    rdf:object {obj} ;
+    prov:wasDerivedFrom {src} ;
+    cf:evidence "{evidence}" .
+"""
 
 
 def cluster(i: int, rng: random.Random, events: int) -> str:
@@ -82,7 +97,10 @@ cfr:g{i}-membership a cf:Membership ;
     rdfs:label "{rname} conflict"@en ;
     cf:belligerent {a} , {b} ;
 {men}    cf:evidence "the conflict over {rname}" .
-"""
+""",
+        attest(f"{alliance}-led-by", alliance, "cf:ledBy", a, f"Alliance {i} is led by {na}", f"the alliance led by {na}", src),
+        attest(f"{conflict}-side-a", conflict, "cf:belligerent", a, f"{na} is a side of the {rname} conflict", f"the conflict over {rname}", src),
+        attest(f"{conflict}-side-b", conflict, "cf:belligerent", b, f"{nb} is a side of the {rname} conflict", f"the conflict over {rname}", src),
     ]
     for side, sname, q in ((a, na, 2 * i), (b, nb, 2 * i + 1)):
         person, post, holding = f"{side}-leader", f"{side}-pm", f"{side}-holding"
@@ -94,7 +112,6 @@ cfr:g{i}-membership a cf:Membership ;
     rdfs:label "{sname}"@en ;
     schema:sameAs wd:Q{1000000 + q} ;
 {member}    cf:claimsTerritory {region} ;
-    cf:headOfGovernment {person} ;
 {men}    cf:evidence "{sname}" .
 
 {capital} a cf:CapitalCity ;
@@ -125,6 +142,8 @@ cfr:g{i}-membership a cf:Membership ;
     cf:endNotBefore "{year}-06-01"^^xsd:date ;
 {prov}    cf:evidence "Prime Minister {pname}" .
 
+{attest(f"{capital}-of", capital, "cf:capitalOf", side, f"the capital of {sname}", f"the capital of {sname}", src)}
+{attest(f"{post}-in", post, "cf:postIn", side, f"the Prime Minister is {sname}’s", f"{sname}’s Prime Minister", src)}
 {side}-claim a cf:TerritorialClaim ;
     rdfs:label "{sname} claims the {rname} region"@en ;
     cf:claimant {side} ;
@@ -140,20 +159,29 @@ cfr:g{i}-membership a cf:Membership ;
     rdfs:label "{name(rng)}"@en ;
     cf:locatedIn {region} ;
 {men}    cf:evidence "a town in {rname}" .
-"""
+
+{attest(f"{t}-in-region", t, "cf:locatedIn", region, f"a town in {rname}", f"a town in {rname}", src)}"""
         )
     for k in range(events):
         ev = f"cfr:g{i}-clash-{k}"
         day = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         killed, injured = rng.randint(1, 500), rng.randint(1, 900)
         claimant = rng.choice((a, b))
+        town = rng.choice(towns)
+        fighting = f"fighting on {day}"
+        out += [
+            attest(f"{ev}-side-a", ev, "cf:belligerent", a, f"{na} fought in clash {k}", fighting, src),
+            attest(f"{ev}-side-b", ev, "cf:belligerent", b, f"{nb} fought in clash {k}", fighting, src),
+            attest(f"{ev}-episode", ev, "cf:episodeOf", conflict, f"clash {k} is an episode of the {rname} conflict", fighting, src),
+            attest(f"{ev}-place", ev, "cf:tookPlaceIn", town, f"clash {k} took place in a town in {rname}", fighting, src),
+        ]
         out.append(
             f"""{ev} a cf:ArmedClash ;
     rdfs:label "clash {k} in the {rname} conflict"@en ;
     cf:date "{day}"^^xsd:date ;
     cf:belligerent {a} , {b} ;
     cf:episodeOf {conflict} ;
-    cf:tookPlaceIn {rng.choice(towns)} ;
+    cf:tookPlaceIn {town} ;
     cf:status cf:Occurred ;
 {men}    cf:evidence "fighting on {day}" .
 
@@ -183,8 +211,8 @@ cfr:g{i}-membership a cf:Membership ;
     return "\n".join(out) + "\n"
 
 
-TRIPLES_PER_CLUSTER_BASE = 120  # measured: about 120 triples plus 33 per event
-TRIPLES_PER_EVENT = 33
+TRIPLES_PER_CLUSTER_BASE = 165  # measured: about 165 triples plus 63 per event (4 attested role triples each)
+TRIPLES_PER_EVENT = 63
 
 
 def generate(triples: int, seed: int, out: Path, events: int = 20) -> Path:
