@@ -283,3 +283,67 @@ def test_owl_rl_closure_derives_real_answers():
     assert (cfr["second-karabakh-war"], CF.participant, cfr.azerbaijan) in closure  # sub-property
     assert (cfr["weapons-display-shusha"], CF.tookPlaceIn, cfr["nagorno-karabakh"]) in closure  # property chain
     assert (cfr["second-karabakh-war"], RDF.type, CF.ArmedConflict) in closure  # sub-class
+
+
+# The term sheet of issue 11 (sections A-C): every term the data and typologies helpers use.
+TERM_SHEET = """
+    wikidataProperty wikidataCloseProperty mentionedIn approximateDuration episodeOf clauseOf
+    ClaimedStatement hedge NonStateArmedGroup UnspecifiedAgent possibleReading MediationAttempt mediator
+    Planned Attempted Failed Cancelled Disputed Unknown Several Dozens TensOfThousands UpTo
+    inTensionWith contrastsWith respondsTo after consequenceOf characterisedAs characterises
+    contestedTerritory affiliatedWith asOf
+    ArmedForces Militia DeFactoState PeacekeepingForce IntergovernmentalOrganisation InternationalOrganisation
+    MediationFormat NonGovernmentalOrganisation MediaOrganisation CivilianPopulation actorKind sideA sideB
+    eventType violenceType incompatibility conflictType intensity outcome outcomeType cameoCode
+    sourceType sourceReliability informationCredibility geoPrecision timePrecision victimCategory
+    agreementStatus displacementKind cameoClass lowEstimate bestEstimate highEstimate victimSide
+    startNotBefore startNotAfter endNotBefore endNotAfter relativeTo DatasetRelease
+    ShowOfForce HumanitarianResponse inResponseTo territoryGained
+""".split()
+
+
+@pytest.mark.parametrize("name", TERM_SHEET)
+def test_every_term_of_the_term_sheet_is_declared_and_documented(name):
+    graph = kgload.ontology_graph()
+    term = CF[name]
+    assert term in declared_terms() or list(graph.objects(term, RDF.type)), name
+    assert graph.value(term, RDFS.label) is not None and graph.value(term, SKOS.definition) is not None
+
+
+def test_term_sheet_axioms():
+    graph = kgload.ontology_graph()
+    rdf_statement = RDF.Statement
+    assert {(CF.ClaimedStatement, RDFS.subClassOf, CF.Claim), (CF.ClaimedStatement, RDFS.subClassOf, rdf_statement)} <= set(graph)
+    assert (CF.UnspecifiedAgent, RDFS.subClassOf, CF.Agent) in graph
+    assert (CF.MediationAttempt, RDFS.subClassOf, CF.Event) in graph
+    assert (CF.mediator, RDFS.subPropertyOf, CF.participant) in graph
+    assert (CF.Militia, RDFS.subClassOf, CF.NonStateArmedGroup) in graph
+    assert (CF.DeFactoState, RDFS.subClassOf, CF.PoliticalEntity) in graph
+    assert (CF.IntergovernmentalOrganisation, RDFS.subClassOf, CF.InternationalOrganisation) in graph
+    assert (CF.CivilianPopulation, RDFS.subClassOf, CF.PeopleGroup) in graph
+    assert (CF.DatasetRelease, RDFS.subClassOf, CF.SourceDocument) in graph
+    for side in (CF.sideA, CF.sideB):
+        assert (side, RDFS.subPropertyOf, CF.belligerent) in graph
+    for symmetric in (CF.inTensionWith, CF.contrastsWith):
+        assert (symmetric, RDF.type, OWL.SymmetricProperty) in graph
+    # O7: "after" is order in time only; neither it nor the causal link is a kind of cf:follows.
+    for prop in (CF.after, CF.consequenceOf):
+        assert (prop, RDFS.subPropertyOf, CF.follows) not in graph
+    assert graph.value(CF.characterisedAs, RDFS.domain) == CF.Claim
+    for estimate in (CF.lowEstimate, CF.bestEstimate, CF.highEstimate):
+        assert graph.value(estimate, RDFS.range) == Namespace("http://www.w3.org/2001/XMLSchema#").nonNegativeInteger
+
+
+def test_typology_concepts_named_by_the_ontology_exist():
+    # cf:cameoClass, cf:valueScheme and comments name cft: concepts and schemes; each must be in typologies.ttl.
+    import re
+
+    text = (kgload.ONTOLOGY_DIR / "conflict.ttl").read_text(encoding="utf-8")
+    typologies = kgload.ONTOLOGY_DIR / "typologies.ttl"
+    if not typologies.exists():
+        pytest.skip("ontology/typologies.ttl is not there yet")
+    graph = kgload.ontology_graph()
+    cft = "https://w3id.org/kgtool/typology/"
+    named = {cft + local for local in re.findall(r"\bcft:([A-Za-z][\w-]*)", text)}
+    missing = [iri for iri in sorted(named) if not list(graph.triples((URIRef(iri), RDF.type, None)))]
+    assert missing == []
