@@ -236,7 +236,6 @@ def test_the_fixture_declares_no_class_property_or_axiom():
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="needs the ontology helper's SHACL check low <= best <= high on cf:Quantity (term sheet, Fatalities)")
 def test_a_low_estimate_above_the_best_is_refused_naming_the_constraint(kg, fresh_home, tmp_path):
     text = FIXTURE.read_text(encoding="utf-8")
     assert text.count('cf:lowEstimate "10"^^xsd:nonNegativeInteger') == 1
@@ -248,9 +247,10 @@ def test_a_low_estimate_above_the_best_is_refused_naming_the_constraint(kg, fres
     assert result.exit_code == 1, result.stdout
     found = [r for r in json.loads(result.stdout)["results"] if r["severity"] == "Violation"]
     assert [r["focus"] for r in found] == ["cfr:ged-example-101-deaths"]
-    assert found[0]["constraint"] and "lowEstimate" in f'{found[0]["path"]} {found[0]["message"]}'
+    assert (found[0]["path"], found[0]["constraint"]) == ("cf:lowEstimate", "sh:LessThanOrEqualsConstraintComponent")
+    assert "13" in found[0]["message"]  # the message names the offending figure
 
     refused = kg("--home", str(fresh_home), "add", str(bad))
     assert refused.exit_code == 1
-    assert "cfr:ged-example-101-deaths" in refused.output
+    assert "cfr:ged-example-101-deaths, path cf:lowEstimate" in refused.output
     assert snapshot(fresh_home) == before
