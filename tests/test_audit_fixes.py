@@ -388,6 +388,10 @@ def test_m5_the_grading_qualifiers_survive():
     assert "finally" in paraphrases["claim-aliyev-independence-confined-to-history"]
     assert "publicly" in paraphrases["accusation-pashinyan-blames-russia"]
     assert "again" in paraphrases["accusation-pashinyan-blames-russia"]
+    # "more than 100 soldiers died from both sides": one figure for both sides together (Q6)
+    soldiers = CFR["quantity-2022-soldiers-killed"]
+    assert set(graph.objects(soldiers, CF.victimSide)) == {CFR.armenia, CFR.azerbaijan}
+    assert graph.value(soldiers, CF.victimCategory) == cft["victim-combatant"]
 
 
 def test_m6_every_claim_has_a_paraphrase_and_the_never_matured_verdict_its_grounds():
