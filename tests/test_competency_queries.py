@@ -64,8 +64,10 @@ TIMELINE_ROWS = [
     ("", SOURCE_RELATIVE, r("announcement-pashinyan-review-alliance"),
      "Pashinyan says he will review Armenia’s alliance with Moscow", "this week"),
     # Not here: cfr:source-article (cf:notBefore; a document, not an event or claim),
-    # cfr:control-nagorno-karabakh-azerbaijan ("earlier this week") and cfr:control-shusha-azerbaijan
-    # (cf:asOf), which are relations (states), and the tenures' intervals (cf:endNotBefore).
+    # cfr:control-shusha-azerbaijan and the memberships, attestations and quantities with cf:asOf,
+    # which are relations (states) or figures, and the tenures' intervals (cf:endNotBefore).
+    # Undated events and claims (the expected displacement, the mediation attempts, the claimed
+    # statements about the 2023 operation ...) have no time to place them by.
 ]
 TIMELINE = set(TIMELINE_ROWS)
 
