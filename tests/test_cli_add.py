@@ -21,7 +21,7 @@ PREFIXES = """@prefix cf:   <https://w3id.org/kgtool/conflict#> .
 @prefix cfr:  <https://w3id.org/kgtool/id/> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix schema: <https://schema.org/> .
 """
 
 
@@ -51,8 +51,8 @@ def persons(tag: str, count: int) -> str:
     for i in range(count):
         lines.append(
             f'cfr:{tag}-{i} a cf:Person ; rdfs:label "Person {tag} {i}"@en ; '
-            f"skos:exactMatch <http://www.wikidata.org/entity/Q{900000000 + i}> ; "
-            f'prov:wasDerivedFrom cfr:source-article ; cf:evidence "person {i}" .'
+            f"schema:sameAs <http://www.wikidata.org/entity/Q{900000000 + i}> ; "
+            f'cf:mentionedIn cfr:source-article ; cf:evidence "person {i}" .'
         )
     return "\n".join(lines) + "\n"
 

@@ -15,6 +15,7 @@ PREFIXES = """@prefix cf:   <https://w3id.org/kgtool/conflict#> .
 @prefix cfr:  <https://w3id.org/kgtool/id/> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 """
 
@@ -55,7 +56,8 @@ def test_a_small_submission_is_judged_on_a_small_part_of_a_big_home(big_home):
 )
 def test_a_violation_that_needs_the_homes_data_is_still_caught_in_a_big_home(big_home, name, focus, constraint):
     report = validation.validate(big_home, [str(SUBMISSIONS / name)])
-    assert [(r.severity, r.focus, r.constraint) for r in report.results if not r.constraint.startswith("kgtool:")] == [("Violation", focus, constraint)]
+    violations = [(r.severity, r.focus, r.constraint) for r in report.results if r.severity == "Violation" and not r.constraint.startswith("kgtool:")]
+    assert violations == [("Violation", focus, constraint)]
 
 
 TINY_SHAPES = """@prefix ex: <http://example.org/tiny#> .
@@ -101,6 +103,9 @@ def test_add_revalidates_when_the_home_changed_after_validation_and_refuses_what
     sub = tmp_path / "new-post.ttl"
     sub.write_text(
         PREFIXES + 'cfr:post-fixture-new a cf:HeadOfGovernmentPost ; rdfs:label "A new post"@en ; cf:postIn cfr:armenia ;\n'
+        '  cf:mentionedIn cfr:source-article ; cf:evidence "a new post" .\n'
+        'cfr:attestation-post-fixture-new a cf:AttestedStatement ; rdfs:label "A new post is a post in Armenia"@en ;\n'
+        '  rdf:subject cfr:post-fixture-new ; rdf:predicate cf:postIn ; rdf:object cfr:armenia ;\n'
         '  prov:wasDerivedFrom cfr:source-article ; cf:evidence "a new post" .\n',
         encoding="utf-8",
     )

@@ -205,7 +205,9 @@ class _Rewrite:
     def _close(self) -> None:
         """A group closes: it gets the pattern of the row if it names a pre-bound variable, or is the outermost one."""
         group = self.groups.pop()
-        if group.mentions or not self.groups:  # the outermost group always binds: it gives ?kgtoolRow
+        # A group inside FILTER (NOT) EXISTS is evaluated with the enclosing solution substituted,
+        # and every enclosing group binds the row already: it needs no pattern of its own.
+        if (group.mentions and not group.filtering) or not self.groups:  # the outermost group always binds: it gives ?kgtoolRow
             if not group.wrapper:
                 self.after[group.at] = injection(self.prebound)
         if self.groups and group.mentions:
