@@ -60,7 +60,7 @@ def test_validate_catches_an_existing_entity_gaining_a_second_value_where_max_co
         f"{fixture('post-in-second-state.ttl')}:6: Violation: cfr:prime-minister-of-armenia, path cf:postIn: "
         "A post must belong to exactly one state or other political entity (cf:postIn), e.g. Prime Minister of Armenia → Armenia.\n"
         f"{fixture('post-in-second-state.ttl')}:6: Warning: cfr:prime-minister-of-armenia, path cf:postIn: "
-        "The relationship https://w3id.org/kgtool/conflict#postIn https://w3id.org/kgtool/id/russia has no source: attest the triple "
+        "This relationship (the path, to the value) has no source: attest the triple "
         "with a cf:AttestedStatement (rdf:subject, rdf:predicate, rdf:object, prov:wasDerivedFrom, cf:evidence), or give the "
         "qualified relation it is the shortcut of. (value cfr:russia)\n"
         "does not conform: 1 violation(s), 1 warning(s), 0 info\n"
