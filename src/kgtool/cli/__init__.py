@@ -1,7 +1,7 @@
 """The command line: the group, its shared options, and the one place where outcomes become exit codes.
 
 The only package that knows click, standard output or exit codes. Each command is a module
-of its own (query, export, validate, add, stats, init, template): read the options, call the core,
+of its own (query, export, validate, add, import, stats, init, template): read the options, call the core,
 render what it returns. A command imports the core it calls (store, sparql, validation, ...)
 inside its function, so that each command loads only what it runs.
 """
@@ -28,7 +28,9 @@ class KgGroup(click.Group):
     "lazily loading subcommands" pattern).
     """
 
-    COMMANDS = ("add", "export", "init", "query", "stats", "template", "validate")
+    COMMANDS = ("add", "export", "import", "init", "query", "stats", "template", "validate")
+    # a command whose name Python reserves lives in NAME_.py, as the function NAME_
+    MODULES = {"import": "import_"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.COMMANDS)
@@ -36,7 +38,8 @@ class KgGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.COMMANDS:
             return None
-        return getattr(importlib.import_module(f"{__name__}.{name}"), name)
+        module = self.MODULES.get(name, name)
+        return getattr(importlib.import_module(f"{__name__}.{module}"), module)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)

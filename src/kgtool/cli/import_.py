@@ -1,0 +1,56 @@
+"""`kgtool import`: read an event dataset's CSV files, turn each row into triples, and merge them as `add` does."""
+
+from __future__ import annotations
+
+import click
+
+from .. import importers
+from ..errors import ExitCode
+from ..terms import shorten
+from . import Ctx
+
+LISTS_NEW_ENTITIES = 20  # --dry-run names at most this many new entities
+
+
+@click.command("import")
+@click.argument("dataset", metavar="FORMAT", type=click.Choice(importers.names()))
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--dry-run", is_flag=True, help="Report what would be added; change nothing.")
+@click.option("--release", metavar="VERSION", help="The dataset's release, e.g. 24.1 (default: read from a GEDEvent_v24_1.csv file name).")
+@click.pass_obj
+def import_(ctx: Ctx, dataset, files, dry_run, release):
+    """Import the rows of an event dataset's CSV FILEs into the home, all or nothing.
+
+    FORMAT is ucdp-ged (the UCDP Georeferenced Event Dataset). Each row becomes the event,
+    its actors, dates, location and fatality figures, with the dataset release as their
+    source; the result is validated and merged exactly as `add` does. A malformed row is an
+    error naming its file and line (exit 2); triples that break the shapes, or add nothing
+    new, refuse the import (exit 1). Either way the home is unchanged.
+
+    \b
+    Examples:
+      kgtool --home myhome import ucdp-ged GEDEvent_v24_1.csv --dry-run
+      kgtool --home myhome import ucdp-ged GEDEvent_v24_1.csv
+    """
+    from ..importers.core import run
+
+    done = run(importers.get(dataset), ctx.home, list(files), dry_run=dry_run, options={"release": release} if release else None)
+    rows, outcome = done.converted.rows, done.outcome
+    if outcome.report is not None:
+        for r in outcome.report.results:
+            click.echo(r.text())
+    read = f"Read {rows} row(s) of {len(files)} file(s) ({done.converted.triples} triples)"
+    if outcome.reason:
+        click.echo(f"{read}. Refused: {outcome.reason}; the home is unchanged.", err=True)
+        return ExitCode.NO
+    n = len(outcome.new_subjects)
+    entities = f"{n} new entit{'y' if n == 1 else 'ies'}"
+    if not dry_run:
+        click.echo(f"{read}: added {outcome.added} new triple(s) of {outcome.submitted}, describing {entities}, as {outcome.written}.")
+        return ExitCode.OK
+    click.echo(f"{read}: would add {outcome.added} new triple(s) of {outcome.submitted}, describing {entities}; nothing was changed (dry run).")
+    for iri in outcome.new_subjects[:LISTS_NEW_ENTITIES]:
+        click.echo(f"  new: {shorten(iri, outcome.prefixes)}")
+    if n > LISTS_NEW_ENTITIES:
+        click.echo(f"  ... and {n - LISTS_NEW_ENTITIES} more")
+    return ExitCode.OK
