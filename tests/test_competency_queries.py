@@ -36,7 +36,7 @@ RUSSIA_INVOLVED = {
     (r("accusation-armenians-peace-deal"), "Armenians accuse Moscow of failing to guarantee the 2020 peace deal"),  # accused
     (r("accusation-pashinyan-blames-russia"), "Pashinyan blames Russia for failing to do enough for Armenia"),  # accused
     (r("announcement-pashinyan-review-alliance"), "Pashinyan says he will review Armenia’s alliance with Moscow"),  # about
-    (r("appeal-armenia-to-russia"), "Armenia’s appeals to Russia"),  # addressee
+    (r("appeal-armenia-to-russia"), "Armenia’s appeals to Russia"),  # addressee of the speech act (A4)
     (r("assertion-moscow-never-intervened"), "IRIA: Moscow has never intervened militarily in the conflict"),  # about
     (r("assertion-peace-deals-never-matured"), "IRIA: Russia’s peace deals never matured because Moscow leans towards Armenia"),  # about
 }
@@ -52,7 +52,8 @@ TIMELINE_ROWS = [
     ("2020", "interval (2020 to 2020)", r("second-karabakh-war"), "Second Karabakh War", ""),
     ("2022-09", "exact", r("september-2022-fighting"), "September 2022 fighting", ""),
     ("2023-09-23", "not after", OPERATION, OPERATION_LABEL, "last week"),  # the central event
-    ("2023-09-23", "exact", r("statement-pashinyan-2023-09-23"), "Pashinyan’s statement of 23 September 2023", ""),
+    # the act of stating, a speech act (R10); the claim it asserts has no date of its own
+    ("2023-09-23", "exact", r("speech-pashinyan-2023-09-23"), "Pashinyan’s statement of 23 September 2023", ""),
     ("2023-09-23", "exact", r("weapons-display-shusha"), "display of weapons and equipment in Shusha", ""),
     ("", SOURCE_RELATIVE, r("declaration-aliyev-victory"), "Aliyev declares victory over Nagorno-Karabakh", "earlier this week"),
     ("", SOURCE_RELATIVE, r("claim-aliyev-independence-confined-to-history"),
@@ -67,7 +68,8 @@ TIMELINE_ROWS = [
     # cfr:control-shusha-azerbaijan and the memberships, attestations and quantities with cf:asOf,
     # which are relations (states) or figures, and the tenures' intervals (cf:endNotBefore).
     # Undated events and claims (the expected displacement, the mediation attempts, the claimed
-    # statements about the 2023 operation ...) have no time to place them by.
+    # statements about the 2023 operation, the permission, the promise and the appeals ...) have
+    # no time to place them by.
 ]
 TIMELINE = set(TIMELINE_ROWS)
 

@@ -102,7 +102,9 @@ def test_dates_keep_the_precision_of_the_article():
     assert data.value(interval, CF.end) == Literal("2020", datatype=XSD.gYear)
     assert data.value(war, CF.duration) == Literal("P44D", datatype=XSD.duration)
     assert data.value(CFR["september-2022-fighting"], CF.date) == Literal("2022-09", datatype=XSD.gYearMonth)
-    assert data.value(CFR["statement-pashinyan-2023-09-23"], CF.date) == Literal("2023-09-23", datatype=XSD.date)
+    # the date is on the act of stating (a speech act, R10), not on the claim it asserts
+    assert data.value(CFR["speech-pashinyan-2023-09-23"], CF.date) == Literal("2023-09-23", datatype=XSD.date)
+    assert data.value(CFR["statement-pashinyan-2023-09-23"], CF.date) is None
     # "last week": only bounded by the article's own dates, no day imported.
     operation = CFR["azerbaijan-military-operation-2023"]
     assert data.value(operation, CF.date) is None

@@ -347,3 +347,32 @@ def test_typology_concepts_named_by_the_ontology_exist():
     named = {cft + local for local in re.findall(r"\bcft:([A-Za-z][\w-]*)", text)}
     missing = [iri for iri in sorted(named) if not list(graph.triples((URIRef(iri), RDF.type, None)))]
     assert missing == []
+
+
+def test_a4_r10_speech_acts_are_events_that_assert_claims():
+    # Audit A4/R10: a permission, a promise or an appeal is a performative act, not a (fact-checking) claim; a
+    # statement made on a date is an event (CAMEO codes verbal acts as events) that asserts a proposition.
+    graph = kgload.ontology_graph()
+    assert (CF.SpeechAct, RDFS.subClassOf, CF.Event) in graph
+    for cls in (CF.Permission, CF.Promise, CF.Appeal):
+        assert graph.value(cls, RDFS.subClassOf) == CF.SpeechAct, cls
+        assert (cls, RDFS.subClassOf, CF.Statement) not in graph, cls
+    assert (CF.Appeal, CF.cameoClass, URIRef("https://w3id.org/kgtool/typology/cameo-02")) in graph
+    assert (CF.Promise, CF.cameoClass, URIRef("https://w3id.org/kgtool/typology/cameo-03")) in graph
+    assert (graph.value(CF.asserts, RDFS.domain), graph.value(CF.asserts, RDFS.range)) == (CF.SpeechAct, CF.Claim)
+    assert (CF.speaker, RDFS.subPropertyOf, CF.participant) in graph
+    assert graph.value(CF.speaker, RDFS.domain) == CF.SpeechAct
+    assert graph.value(CF.addressee, RDFS.domain) == CF.SpeechAct
+    # claims stay propositions, disjoint from events
+    assert (CF.Statement, RDFS.subClassOf, CF.Claim) in graph
+    from rdflib.collection import Collection
+
+    disjoint = [set(Collection(graph, members)) for members in graph.objects(None, OWL.members)]
+    assert any({CF.Event, CF.Claim} <= members for members in disjoint)
+
+
+def test_a4_an_old_style_permission_with_a_claimant_is_inconsistent_under_owl_rl():
+    # The reclassification is breaking for data that gave these acts a claimant: the reasoner says so.
+    closure = _closure_with("cfr:p a cf:Permission ; cf:claimant cfr:x .")
+    cfr = kgload.CFR
+    assert (cfr.p, RDF.type, CF.Event) in closure and (cfr.p, RDF.type, CF.Claim) in closure

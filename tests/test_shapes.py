@@ -109,6 +109,10 @@ def test_bundled_graph_infos_are_the_deliberate_ones():
         ("russian-peace-deals", "EventTimeShape"),
         ("armenia-prepares-reception", "EventTimeShape"),
         ("expected-displacement", "EventTimeShape"),
+        # speech acts the article reports without a time (A4): the permission, the promise, the appeals
+        ("permission-armenians-may-leave", "EventTimeShape"),
+        ("promise-aliyev-rights-and-security", "EventTimeShape"),
+        ("appeal-armenia-to-russia", "EventTimeShape"),
     }
 
 
