@@ -110,13 +110,29 @@ class Converter:
         self.release = release
         self.seen: set[str] = set()
         self._states: dict[str, list[str]] | None = None
+        self._store = None
 
     # -- shared nodes, described once per import ---------------------------------------
-    def _first(self, key: str) -> bool:
-        if key in self.seen:
+    def _first(self, iri: str) -> bool:
+        """Whether the shared node `iri` is to be described: not yet in this import, and not already in the home.
+
+        What the home holds is not said again: a node a submission describes makes every node of
+        the home that refers to it a focus of validation (neighbourhood.py), and the release or
+        an actor is referred to by every earlier row.
+        """
+        if iri in self.seen:
             return False
-        self.seen.add(key)
-        return True
+        self.seen.add(iri)
+        return not self._in_home(iri)
+
+    def _in_home(self, iri: str) -> bool:
+        if self._store is None:
+            from ..store import load
+
+            self._store = load(self.home).store
+        from ..store import DATA
+
+        return any(True for _ in self._store.quads_for_pattern(_n(iri), TYPE, None, DATA))
 
     def _release(self, path: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
         version = release_of(path, self.release)
@@ -213,8 +229,9 @@ class Converter:
             from ..store import DATA, load
 
             self._states = {}
-            store = load(self.home).store
-            for q in store.quads_for_pattern(None, SAME_AS, None, DATA):
+            if self._store is None:
+                self._store = load(self.home).store
+            for q in self._store.quads_for_pattern(None, SAME_AS, None, DATA):
                 if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode) and q.object.value.startswith(WD):
                     self._states.setdefault(q.object.value, []).append(q.subject.value)
         return self._states
@@ -267,9 +284,10 @@ class Converter:
                 ox.Triple(conflict, EVIDENCE, lit(conflict_ev)),
             )
         for _p, actor, side in sides:
-            if self._first(f"{conflict.value} {actor.value}"):
+            key = f"belligerent-{actor.value.rsplit('-', 1)[-1]}"
+            if self._first(f"{conflict.value}-attestation-{key}"):
                 yield from self._attest(
-                    release, conflict, BELLIGERENT, actor, f"belligerent-{actor.value.rsplit('-', 1)[-1]}",
+                    release, conflict, BELLIGERENT, actor, key,
                     f"{names[side]} fights in {conflict_name}", f"{conflict_ev}; side_{side}: {names[side]}",
                 )  # fmt: skip
 
