@@ -119,7 +119,7 @@ def test_w7_intervals_carry_the_owl_time_form_with_named_instants():
 def test_m11_intervals_cite_the_article_with_evidence():
     graph = data()
     intervals = set(graph.subjects(RDF.type, CF.Interval))
-    assert len(intervals) == 3
+    assert len(intervals) == 4  # the war, the two tenures, the Soviet Union's existence (Q3)
     for interval in intervals:
         assert (interval, PROV.wasDerivedFrom, ARTICLE) in graph, interval
         assert evidence(interval), interval
@@ -490,3 +490,20 @@ def test_a4_each_speech_acts_speaker_and_addressee_is_attested():
     for name, (_, speaker, _) in SPEECH_ACTS.items():
         assert attestations(CFR[name], CF.speaker, speaker), name
     assert attestations(CFR["appeal-armenia-to-russia"], CF.addressee, CFR.russia)
+
+
+def test_q3_the_soviet_union_is_a_sovereign_state_whose_existence_ended_with_its_fall():
+    graph, reasoned = data(), closure()
+    union, fall = CFR["soviet-union"], CFR["fall-of-the-soviet-union"]
+    assert (union, RDF.type, CF.SovereignState) in graph
+    assert (union, RDF.type, CF.HistoricalPolity) not in reasoned
+    interval = graph.value(union, CF.hasInterval)
+    assert (interval, RDF.type, CF.Interval) in graph
+    end = graph.value(interval, TIME.hasEnd)
+    assert (end, RDF.type, TIME.Instant) in graph and not isinstance(end, BNode)
+    assert (fall, TIME.hasTime, end) in graph  # ended by its fall
+    # no outside dates: the article dates neither the fall nor the union's existence
+    for node in (interval, end, fall):
+        assert [o for _, o in graph.predicate_objects(node) if isinstance(o, Literal) and o.datatype is not None] == [], node
+    assert graph.value(interval, TIME.hasBeginning) is None
+    assert "Q3" in notes(union)
