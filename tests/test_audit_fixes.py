@@ -408,7 +408,7 @@ def test_m5_the_grading_qualifiers_survive():
 def test_m6_every_claim_has_a_paraphrase_and_the_never_matured_verdict_its_grounds():
     graph, reasoned = data(), closure()
     claims = set(reasoned.subjects(RDF.type, CF.Claim)) & set(graph.subjects())
-    assert len(claims) >= 23  # the appeals are a speech act now, not a claim (A4)
+    assert len(claims) >= 24
     assert [claim for claim in claims if graph.value(claim, CF.paraphrase) is None] == []
     verdict = CFR["assertion-peace-deals-never-matured"]
     assert str(graph.value(verdict, CF.grounds)) == "Moscow’s inclination and support towards Armenia"
@@ -539,3 +539,21 @@ def test_a5_the_captions_facts_derive_from_the_captioned_photo_credited_to_reute
     records_ = {node for node in records() if node != image and evidence(node)}
     from_caption = {node for node in records_ if all(text in caption for text in evidence(node))}
     assert from_caption == derived
+
+
+def test_m6_irias_claim_of_russian_support_for_armenia_is_an_attributed_backing():
+    graph, reasoned = data(), closure()
+    support = "due to Moscow’s inclination and support towards Armenia"
+    backings = {node for node in graph.subjects(RDF.type, CF.Backing)
+                if (node, CF.supporter, CFR.russia) in graph and (node, CF.supported, CFR.armenia) in graph}
+    assert len(backings) == 1
+    backing = backings.pop()
+    assertion = graph.value(backing, CF.accordingTo)
+    assert (assertion, RDF.type, CF.AnalyticalAssertion) in graph
+    assert graph.value(assertion, CF.claimant) == CFR.iria
+    assert evidence(assertion) == {support} and support in evidence(backing)
+    assert {CFR.russia, CFR.armenia} <= set(graph.objects(assertion, CF.about))
+    assert (assertion, CF.clauseOf, CFR["assertion-peace-deals-never-matured"]) in graph
+    assert graph.value(backing, CF.inEvent) == CFR["nagorno-karabakh-conflict"]
+    # the support stays IRIA's word: Russia is the backer of nothing as a fact
+    assert list(reasoned.subjects(CF.backer, CFR.russia)) == []

@@ -39,6 +39,7 @@ RUSSIA_INVOLVED = {
     (r("appeal-armenia-to-russia"), "Armenia’s appeals to Russia"),  # addressee of the speech act (A4)
     (r("assertion-moscow-never-intervened"), "IRIA: Moscow has never intervened militarily in the conflict"),  # about
     (r("assertion-peace-deals-never-matured"), "IRIA: Russia’s peace deals never matured because Moscow leans towards Armenia"),  # about
+    (r("assertion-moscow-supports-armenia"), "IRIA: Moscow is inclined towards Armenia and supports it"),  # about (M6)
 }
 
 SOURCE_RELATIVE = "relative to its source's date (not before 2023-09-23)"  # cfr:source-article cf:notBefore
@@ -232,6 +233,8 @@ CASES: dict[str, tuple[dict[str, str] | None, set[tuple[str, ...]], set[tuple[st
              "The region has always been a Christian stronghold and home to ethnic Armenians."),
             (r("assertion-centuries-long-history"), r("iria"),
              "an area that has a centuries-long history dating back to the times of the Ottoman and Russian empires"),
+            # the reason it gives for the deals' failure, a claim of its own behind the attributed backing (M6)
+            (r("assertion-moscow-supports-armenia"), r("iria"), "due to Moscow’s inclination and support towards Armenia"),
             # the article's characterisation of who pushes the exodus (M1)
             (r("assertion-leadership-encourages-migration"), r("iria"),
              "encouraging the ethnic Americans to migrate from the region"),
