@@ -115,7 +115,8 @@ CASES: dict[str, tuple[dict[str, str] | None, set[tuple[str, ...]], set[tuple[st
         {
             ("claims", r("azerbaijan"), r("nagorno-karabakh"), "", r("territorial-claim-azerbaijan")),
             ("claims", r("armenia"), r("nagorno-karabakh"), "", r("territorial-claim-armenia")),
-            ("controls", r("azerbaijan"), r("shusha"), "2023-09-23", "the article"),
+            # on the word of the caption, the source it is derived from (A5)
+            ("controls", r("azerbaijan"), r("shusha"), "2023-09-23", r("image-weapons-shusha")),
             # Aliyev's word only: his cf:ControlClaim, no longer a fact-shaped cf:TerritorialControl (O6)
             ("controls, says the claimant", r("azerbaijan"), r("nagorno-karabakh"), "earlier this week",
              r("claim-aliyev-region-under-baku-control")),
