@@ -346,8 +346,9 @@ def test_progress_reports_rows_per_second(fresh, tmp_path, monkeypatch):
     monkeypatch.setattr(core, "PROGRESS_EVERY", 1)
     seen = []
     core.convert(ucdp_ged, resolve(str(fresh)), [GED_A], tmp_path / "out.nt", lambda phase, done, total: seen.append((phase, done)))
-    assert [done for _, done in seen] == [1, 2, 3]
-    assert all(phase.startswith("ucdp-ged: ") and phase.endswith(" rows/s") for phase, _ in seen)
+    assert [done for _, done in seen] == [1, 2, 3, 3]
+    assert all(phase.startswith("ucdp-ged: ") and phase.endswith(" rows/s") for phase, _ in seen[:3])
+    assert seen[3][0].startswith("ucdp-ged: 3 rows read (") and seen[3][0].endswith(" rows/s); validating")
 
 
 # ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """What every dataset importer shares: CSV rows with their line numbers, row errors, N-Triples out, and the run.
 
-An importer is a module with NAME, COLUMNS (the columns it needs) and `Converter(home)`, whose
-`convert(row)` yields the pyoxigraph triples of one row and raises RowError for a malformed
+An importer is a module with NAME, COLUMNS (the columns it needs) and `Converter(home, **options)`, whose
+`convert(row)` yields the pyoxigraph triples of one row and raises InputError for a malformed
 one. `run` streams the rows of the files through it into a temporary N-Triples file and hands
 that file to `submission.add`, so an import is validated and merged exactly as `add` does it:
 all or nothing, under the home's lock.
@@ -30,10 +30,6 @@ FIELD_LIMIT = 16 * 1024 * 1024
 PROGRESS_EVERY = 500  # rows between progress reports
 
 
-class RowError(InputError):
-    """A malformed row: str() names the file and the row's first line."""
-
-
 @dataclass
 class Row:
     """One CSV record: its fields by column name, where it starts (1-based line) and in which file."""
@@ -42,8 +38,9 @@ class Row:
     line: int
     fields: dict[str, str]
 
-    def error(self, message: str) -> RowError:
-        return RowError(message, path=self.path, line=self.line)
+    def error(self, message: str) -> InputError:
+        """A malformed row: an InputError whose str() names the file and the row's first line."""
+        return InputError(message, path=self.path, line=self.line)
 
     def get(self, column: str) -> str:
         """The field, stripped; '' when empty."""
@@ -56,7 +53,7 @@ class Row:
         return value
 
     def integer(self, column: str, *, optional: bool = False, minimum: int | None = None, maximum: int | None = None) -> int | None:
-        """The field as a whole number (a trailing '.0' allowed); None when empty and optional; RowError otherwise."""
+        """The field as a whole number (a trailing '.0' allowed); None when empty and optional; InputError otherwise."""
         text = self.get(column)
         if not text:
             if optional:
@@ -127,7 +124,7 @@ def rows(path: str, columns: tuple[str, ...]) -> Iterator[Row]:
                 if not record or record == [""]:
                     continue  # a blank line
                 if len(record) != len(header):
-                    raise RowError(f"the row has {len(record)} field(s), the header {len(header)}", path=path, line=start)
+                    raise InputError(f"the row has {len(record)} field(s), the header {len(header)}", path=path, line=start)
                 yield Row(path, start, dict(zip(header, record)))
         except UnicodeDecodeError:
             raise InputError("the file is not UTF-8 text", path=path, line=end + 1) from None
@@ -151,7 +148,7 @@ class Converted:
 
 
 def convert(importer: ModuleType, home: Home, files: list[str], target: Path, progress: Progress | None = None, options: dict | None = None) -> Converted:
-    """Stream every row of `files` through the importer into the N-Triples file `target` (RowError on the first bad row)."""
+    """Stream every row of `files` through the importer into the N-Triples file `target` (InputError naming the file and line of the first bad row)."""
     progress = progress or current_progress()
     converter = importer.Converter(home, **(options or {}))
     out = Converted(target, files=list(files))
@@ -167,6 +164,7 @@ def convert(importer: ModuleType, home: Home, files: list[str], target: Path, pr
                     elapsed = time.monotonic() - started
                     progress(f"{importer.NAME}: {out.rows} rows, {out.rows / elapsed if elapsed else 0:.0f} rows/s", out.rows, None)
     out.seconds = time.monotonic() - started
+    progress(f"{importer.NAME}: {out.rows} rows read ({out.rate:.0f} rows/s); validating", out.rows, None)
     return out
 
 
@@ -181,7 +179,7 @@ class ImportOutcome:
 def run(importer: ModuleType, home: Home, files: list[str], *, dry_run: bool = False, progress: Progress | None = None, options: dict | None = None) -> ImportOutcome:
     """Convert the rows of `files`, then validate and merge them as `add` does (all or nothing).
 
-    Raises RowError (a malformed row) or InputError before the home is touched.
+    Raises InputError (an unreadable file, a malformed row) before the home is touched.
     """
     from .. import submission
 

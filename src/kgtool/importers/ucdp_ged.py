@@ -238,7 +238,7 @@ class Converter:
 
     # -- one row ------------------------------------------------------------------------
     def convert(self, row: Row) -> Iterator[ox.Triple]:
-        """The triples of one GED row (RowError, naming its file and line, for a malformed one)."""
+        """The triples of one GED row (InputError, naming its file and line, for a malformed one)."""
         event_id = row.integer("id", minimum=0)
         violence = row.integer("type_of_violence", minimum=1, maximum=3)
         event_class, violence_type = VIOLENCE[violence]
