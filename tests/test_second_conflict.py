@@ -254,3 +254,17 @@ def test_a_low_estimate_above_the_best_is_refused_naming_the_constraint(kg, fres
     assert refused.exit_code == 1
     assert "cfr:ged-example-101-deaths, path cf:lowEstimate" in refused.output
     assert snapshot(fresh_home) == before
+
+
+def test_a_later_submission_touching_the_conflicts_actors_is_not_refused_for_the_homes_own_estimates(kg, added, tmp_path):
+    # The store keeps "3"^^xsd:nonNegativeInteger as "3"^^xsd:integer (oxigraph#526); the estimates the
+    # fixture wrote must not turn into violations when a new submission reaches their nodes.
+    sub = tmp_path / "alt-label.ttl"
+    sub.write_text(
+        "@prefix cfr: <https://w3id.org/kgtool/id/> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        'cfr:veldorian-armed-forces skos:altLabel "Veldorian Army"@en .\n',
+        encoding="utf-8",
+    )
+    result = kg("--home", str(added), "add", str(sub))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Added 1 new triple(s) of 1")
