@@ -36,18 +36,27 @@ def add(ctx: Ctx, files, dry_run, strict, allow_remote, allow_merge):
     from ..submission import add as run
 
     outcome = run(ctx.home, list(files), dry_run=dry_run, strict=strict, allow_remote=allow_remote, allow_merge=allow_merge)
+    return render(outcome, dry_run)
+
+
+def render(outcome, dry_run: bool, lead: str = "") -> int:
+    """Print an add's outcome (its results, then what was added or why it was refused) and return the exit code.
+
+    `lead` opens the summary line (import's "Read N row(s) ..."); without it the line starts with the verb.
+    """
     if outcome.report is not None:
         for r in outcome.report.results:
             click.echo(r.text())
+    opening = (lambda verb: f"{lead}: {verb.lower()}") if lead else (lambda verb: verb)
     if outcome.reason:
-        click.echo(f"Refused: {outcome.reason}; the home is unchanged.", err=True)
+        click.echo(f"{lead + '. ' if lead else ''}Refused: {outcome.reason}; the home is unchanged.", err=True)
         return ExitCode.NO
     n = len(outcome.new_subjects)
     entities = f"{n} new entit{'y' if n == 1 else 'ies'}"
     if not dry_run:
-        click.echo(f"Added {outcome.added} new triple(s) of {outcome.submitted}, describing {entities}, as {outcome.written}.")
+        click.echo(f"{opening('Added')} {outcome.added} new triple(s) of {outcome.submitted}, describing {entities}, as {outcome.written}.")
         return ExitCode.OK
-    click.echo(f"Would add {outcome.added} new triple(s) of {outcome.submitted}, describing {entities}; nothing was changed (dry run).")
+    click.echo(f"{opening('Would add')} {outcome.added} new triple(s) of {outcome.submitted}, describing {entities}; nothing was changed (dry run).")
     for iri in outcome.new_subjects[:ADD_LISTS_NEW_ENTITIES]:
         click.echo(f"  new: {shorten(iri, outcome.prefixes)}")
     if n > ADD_LISTS_NEW_ENTITIES:

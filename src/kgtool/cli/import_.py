@@ -5,11 +5,8 @@ from __future__ import annotations
 import click
 
 from .. import importers
-from ..errors import ExitCode
-from ..terms import shorten
 from . import Ctx
-
-LISTS_NEW_ENTITIES = 20  # --dry-run names at most this many new entities
+from .add import render
 
 
 @click.command("import")
@@ -35,22 +32,5 @@ def import_(ctx: Ctx, dataset, files, dry_run, release):
     from ..importers.core import run
 
     done = run(importers.get(dataset), ctx.home, list(files), dry_run=dry_run, options={"release": release} if release else None)
-    rows, outcome = done.converted.rows, done.outcome
-    if outcome.report is not None:
-        for r in outcome.report.results:
-            click.echo(r.text())
-    read = f"Read {rows} row(s) of {len(files)} file(s) ({done.converted.triples} triples)"
-    if outcome.reason:
-        click.echo(f"{read}. Refused: {outcome.reason}; the home is unchanged.", err=True)
-        return ExitCode.NO
-    n = len(outcome.new_subjects)
-    entities = f"{n} new entit{'y' if n == 1 else 'ies'}"
-    if not dry_run:
-        click.echo(f"{read}: added {outcome.added} new triple(s) of {outcome.submitted}, describing {entities}, as {outcome.written}.")
-        return ExitCode.OK
-    click.echo(f"{read}: would add {outcome.added} new triple(s) of {outcome.submitted}, describing {entities}; nothing was changed (dry run).")
-    for iri in outcome.new_subjects[:LISTS_NEW_ENTITIES]:
-        click.echo(f"  new: {shorten(iri, outcome.prefixes)}")
-    if n > LISTS_NEW_ENTITIES:
-        click.echo(f"  ... and {n - LISTS_NEW_ENTITIES} more")
-    return ExitCode.OK
+    read = f"Read {done.converted.rows} row(s) of {len(files)} file(s) ({done.converted.triples} triples)"
+    return render(done.outcome, dry_run, lead=read)
