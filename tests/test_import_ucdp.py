@@ -154,7 +154,7 @@ def test_a_header_without_the_ged_columns_is_an_error_on_line_1(fresh, tmp_path)
 def test_an_unknown_dataset_format_is_a_usage_error(fresh):
     result = run("--home", str(fresh), "import", "gdelt", GED_A)
     assert result.exit_code == 2
-    assert result.stderr == "Error: Invalid value for 'FORMAT': 'gdelt' is not 'ucdp-ged'. (see 'kgtool import --help')\n"
+    assert result.stderr == "Error: Invalid value for 'FORMAT': 'gdelt' is not one of 'ucdp-ged', 'acled'. (see 'kgtool import --help')\n"
 
 
 def test_import_into_the_bundled_home_is_refused():
@@ -330,7 +330,7 @@ def test_rows_keep_the_line_where_each_record_starts():
 
 
 def test_the_registry_names_each_importer_by_its_module():
-    assert importers.names() == ["ucdp-ged"]
+    assert importers.names() == ["ucdp-ged", "acled"]
     assert importers.get("ucdp-ged").NAME == "ucdp-ged"
 
 

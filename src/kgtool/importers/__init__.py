@@ -14,6 +14,7 @@ from ..errors import UsageError
 # the name `kgtool import` takes → the module that imports it
 IMPORTERS = {
     "ucdp-ged": "ucdp_ged",
+    "acled": "acled",
 }
 
 
