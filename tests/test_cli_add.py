@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from homes import snapshot
 
 TESTS = Path(__file__).resolve().parent
 SUBMISSIONS = TESTS / "fixtures" / "submissions"
@@ -27,16 +28,6 @@ PREFIXES = """@prefix cf:   <https://w3id.org/kgtool/conflict#> .
 
 def fixture(name: str) -> str:
     return str(SUBMISSIONS / name)
-
-
-def snapshot(home: Path) -> dict[str, str]:
-    """sha256 of every file under the home's ontology/, shapes/, data/ and queries/."""
-    out = {}
-    for part in ("ontology", "shapes", "data", "queries"):
-        for path in sorted((home / part).rglob("*")):
-            if path.is_file():
-                out[str(path.relative_to(home))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
 
 
 def ask(kg, home: Path, pattern: str) -> bool:

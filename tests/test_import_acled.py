@@ -7,8 +7,7 @@ invented ids, names and figures (README there). Expected values are read off the
 from __future__ import annotations
 
 import csv
-import hashlib
-import json
+import functools
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,10 @@ from click.testing import CliRunner
 from kgtool import importers
 from kgtool.cli import cli
 from kgtool.importers import acled
+import homes
+from homes import snapshot
+
+select = functools.partial(homes.select, reason=False)  # the asserted triples: what the import wrote
 
 TESTS = Path(__file__).resolve().parent
 ACLED = TESTS / "fixtures" / "acled"
@@ -28,21 +31,6 @@ CFT = "https://w3id.org/kgtool/typology/"
 
 def run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def snapshot(home: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for part in ("ontology", "shapes", "data", "queries")
-        for p in sorted((home / part).rglob("*"))
-        if p.is_file()
-    }
-
-
-def select(home: Path, text: str) -> list[dict[str, str]]:
-    result = run("--home", str(home), "query", text, "--format", "json", "--no-reason")
-    assert result.exit_code == 0, result.stderr
-    return [{k: v["value"] for k, v in row.items()} for row in json.loads(result.stdout)["results"]["bindings"]]
 
 
 def fixture_rows(path: str) -> dict[str, dict[str, str]]:

@@ -8,8 +8,7 @@ below is read off the fixture text: the row's id, its columns, its line in the f
 from __future__ import annotations
 
 import csv
-import hashlib
-import json
+import functools
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,10 @@ from click.testing import CliRunner
 from kgtool import importers
 from kgtool.cli import cli
 from kgtool.importers import core, crosswalk, ucdp_ged
+import homes
+from homes import snapshot
+
+select = functools.partial(homes.select, reason=False)  # the asserted triples: what the import wrote
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -31,22 +34,6 @@ CFT = "https://w3id.org/kgtool/typology/"
 
 def run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def snapshot(home: Path) -> dict[str, str]:
-    """sha256 of every file of the home's graph (what an import may change)."""
-    return {
-        str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for part in ("ontology", "shapes", "data", "queries")
-        for p in sorted((home / part).rglob("*"))
-        if p.is_file()
-    }
-
-
-def select(home: Path, text: str) -> list[dict[str, str]]:
-    result = run("--home", str(home), "query", text, "--format", "json", "--no-reason")
-    assert result.exit_code == 0, result.stderr
-    return [{k: v["value"] for k, v in row.items()} for row in json.loads(result.stdout)["results"]["bindings"]]
 
 
 def ged_row(path: str, event_id: str) -> dict[str, str]:
@@ -335,9 +322,9 @@ def test_the_registry_names_each_importer_by_its_module():
 
 
 def test_the_release_comes_from_the_option_else_a_ged_file_name():
-    assert ucdp_ged.release_of("GEDEvent_v24_1.csv", None) == "24.1"
-    assert ucdp_ged.release_of("ged231.csv", None) == "unspecified"
-    assert ucdp_ged.release_of("GEDEvent_v24_1.csv", "23.1") == "23.1"
+    assert ucdp_ged.Converter(None).release_name("GEDEvent_v24_1.csv") == "24.1"
+    assert ucdp_ged.Converter(None).release_name("ged231.csv") == "unspecified"
+    assert ucdp_ged.Converter(None, release="23.1").release_name("GEDEvent_v24_1.csv") == "23.1"
 
 
 def test_progress_reports_rows_per_second(fresh, tmp_path, monkeypatch):

@@ -7,13 +7,13 @@ Expected answers are the fixture's GED and ACLED row values, read off its text h
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import pytest
 import rdflib
 from rdflib import OWL, RDF, RDFS, URIRef
+from homes import select, snapshot
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -51,21 +51,6 @@ def added(kg, fresh_home) -> Path:
     return fresh_home
 
 
-def select(kg, home: Path, text: str) -> list[dict[str, str]]:
-    result = kg("--home", str(home), "query", text, "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    return [{k: v["value"] for k, v in row.items()} for row in json.loads(result.stdout)["results"]["bindings"]]
-
-
-def snapshot(home: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for part in ("ontology", "shapes", "data", "queries")
-        for p in sorted((home / part).rglob("*"))
-        if p.is_file()
-    }
-
-
 # ---------------------------------------------------------------------------
 # It validates and is added
 # ---------------------------------------------------------------------------
@@ -90,7 +75,7 @@ def test_add_accepts_the_second_conflict_whole(kg, fresh_home):
 
 
 def test_the_fatality_estimates_and_ucdp_type_of_each_ged_row_are_queried(kg, added):
-    rows = select(kg, added, """
+    rows = select(added, """
         SELECT ?event ?type ?code ?low ?best ?high WHERE {
           ?event cf:violenceType ?t ; cf:deathToll ?q .
           ?t skos:prefLabel ?type ; skos:notation ?code .
@@ -104,7 +89,7 @@ def test_the_fatality_estimates_and_ucdp_type_of_each_ged_row_are_queried(kg, ad
 
 
 def test_deaths_by_side_add_up_to_the_best_estimate_of_row_101(kg, added):
-    rows = select(kg, added, """
+    rows = select(added, """
         SELECT ?side ?category ?best WHERE {
           cfr:ged-example-101 cf:deathToll ?q .
           ?q cf:victimSide/rdfs:label ?side ; cf:victimCategory/skos:prefLabel ?category ; cf:bestEstimate ?best .
@@ -117,7 +102,7 @@ def test_deaths_by_side_add_up_to_the_best_estimate_of_row_101(kg, added):
 
 
 def test_the_one_sided_event_has_side_a_only_and_civilian_victims(kg, added):
-    rows = select(kg, added, """
+    rows = select(added, """
         SELECT ?a ?b ?victims WHERE {
           cfr:ged-example-103 cf:sideA/rdfs:label ?a ; cf:deathToll/cf:victimCategory/skos:prefLabel ?victims .
           OPTIONAL { cfr:ged-example-103 cf:sideB ?b }
@@ -126,7 +111,7 @@ def test_the_one_sided_event_has_side_a_only_and_civilian_victims(kg, added):
 
 
 def test_sides_of_a_state_based_event_are_belligerents_with_their_actor_kinds(kg, added):
-    rows = select(kg, added, """
+    rows = select(added, """
         SELECT ?role ?kind WHERE {
           VALUES ?p { cf:sideA cf:sideB }
           cfr:ged-example-101 ?p ?actor .
@@ -137,7 +122,7 @@ def test_sides_of_a_state_based_event_are_belligerents_with_their_actor_kinds(kg
 
 
 def test_date_and_location_precision_and_coordinates_are_queried(kg, added):
-    rows = select(kg, added, """
+    rows = select(added, """
         SELECT ?event ?dateprec ?whereprec ?wkt WHERE {
           ?event cf:violenceType ?t ; cf:timePrecision/skos:notation ?dateprec ;
                  cf:geoPrecision/skos:notation ?whereprec ; geo:hasGeometry/geo:asWKT ?wkt .
@@ -150,7 +135,7 @@ def test_date_and_location_precision_and_coordinates_are_queried(kg, added):
 
 
 def test_the_conflict_carries_its_ucdp_attributes(kg, added):
-    rows = select(kg, added, """
+    rows = select(added, """
         SELECT ?scheme ?code WHERE {
           cfr:veldoria-northern-territories-conflict ?p ?c .
           ?c skos:inScheme ?s ; skos:notation ?code . ?s rdfs:label ?scheme .
@@ -164,7 +149,7 @@ def test_the_conflict_carries_its_ucdp_attributes(kg, added):
 
 
 def test_the_acled_shaped_row_has_its_event_and_sub_event_type(kg, added):
-    rows = select(kg, added, """
+    rows = select(added, """
         SELECT ?type ?sub ?time ?geo ?fatalities WHERE {
           cfr:acled-example-vld1207 cf:eventType ?t , ?s ;
               cf:timePrecision/skos:notation ?time ; cf:geoPrecision/skos:notation ?geo ;
@@ -177,7 +162,7 @@ def test_the_acled_shaped_row_has_its_event_and_sub_event_type(kg, added):
 
 def test_every_figure_and_role_triple_traces_to_the_example_release(kg, added):
     """Records derive from the release; the role triples are attested by it (audit Q11)."""
-    rows = select(kg, added, """
+    rows = select(added, """
         SELECT ?event ?p ?o ?src WHERE {
           VALUES ?p { cf:sideA cf:sideB }
           ?event ?p ?o .

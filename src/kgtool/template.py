@@ -24,11 +24,10 @@ from .errors import UsageError
 from .shacl import paths
 from .shacl.graph import Graph, ListError
 from .shacl.vocab import TRUE
-from .vocab import OWL, PROV, RDF, RDFS, SH, XSD, Namespace
+from .vocab import CFR, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, Namespace
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 _SH, _RDF, _RDFS, _OWL = Namespace(SH), Namespace(RDF), Namespace(RDFS), Namespace(OWL)
-DEFAULT_RESOURCES = ("cfr", "https://w3id.org/kgtool/id/")  # the subject's namespace when the home declares no cfr:
+DEFAULT_RESOURCES = ("cfr", CFR)  # the subject's namespace when the home declares no cfr:
 SEVERITIES = {SH + "Violation": "Violation", SH + "Warning": "Warning", SH + "Info": "Info"}
 LEVELS = ("required", "recommended", "optional", "forbidden")
 # What a placeholder literal of a datatype says, so that the contributor writes the right form.

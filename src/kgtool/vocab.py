@@ -15,6 +15,14 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 SH = "http://www.w3.org/ns/shacl#"
 PROV = "http://www.w3.org/ns/prov#"
 DCTERMS = "http://purl.org/dc/terms/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SCHEMA = "https://schema.org/"
+GEO = "http://www.opengis.net/ont/geosparql#"
+WD = "http://www.wikidata.org/entity/"
+# kgtool's own: the conflict ontology, its resources, its typologies
+CF = "https://w3id.org/kgtool/conflict#"
+CFR = "https://w3id.org/kgtool/id/"
+CFT = "https://w3id.org/kgtool/typology/"
 
 # Prefixes every home may use in queries and output unless it declares them otherwise, and
 # that a SPARQL query of the shapes may use without declaring them (as in pySHACL).

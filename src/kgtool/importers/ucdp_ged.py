@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..home import Home
-from ..vocab import PROV, RDF, RDFS, XSD
+from ..vocab import CF, CFR, CFT, SCHEMA, WD
 from . import crosswalk
 from .core import Row
+from .describe import EVIDENCE, LABEL, MENTIONED, NOTE, TYPE, XSD_DATE, Dataset, Describer, en, lit
 
 NAME = "ucdp-ged"
 TITLE = "UCDP Georeferenced Event Dataset (GED) CSV"
@@ -42,31 +41,14 @@ COLUMNS = (
     "high", "low", "gwnoa", "gwnob",
 )  # fmt: skip
 
-CF = "https://w3id.org/kgtool/conflict#"
-CFR = "https://w3id.org/kgtool/id/"
-CFT = "https://w3id.org/kgtool/typology/"
-GEO = "http://www.opengis.net/ont/geosparql#"
-SCHEMA = "https://schema.org/"
-WD = "http://www.wikidata.org/entity/"
-
 
 def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-TYPE = _n(RDF + "type")
-LABEL = _n(RDFS + "label")
-DERIVED = _n(PROV + "wasDerivedFrom")
-MENTIONED = _n(CF + "mentionedIn")
-EVIDENCE = _n(CF + "evidence")
-NOTE = _n(CF + "editorialNote")
 SIDE_A, SIDE_B, BELLIGERENT, EPISODE_OF = (_n(CF + p) for p in ("sideA", "sideB", "belligerent", "episodeOf"))
 AFFILIATED = _n(CF + "affiliatedWith")
 SAME_AS = _n(SCHEMA + "sameAs")
-XSD_DATE = _n(XSD + "date")
-XSD_INTEGER = _n(XSD + "integer")
-XSD_NNI = _n(XSD + "nonNegativeInteger")
-WKT = _n(GEO + "wktLiteral")
 
 # type_of_violence → (the event's class, its concept in cft:UcdpTypeOfViolence). One-sided
 # violence is armed force against civilians, not a clash between armed parties.
@@ -82,98 +64,22 @@ SPLITS = (
     ("deaths_civilians", "civilians", "civilian deaths", None, CFT + "victim-civilian"),
     ("deaths_unknown", "unknown", "deaths of unknown status", None, CFT + "victim-unknown"),
 )
-RELEASE_IN_NAME = re.compile(r"v(\d+)[._](\d+)", re.IGNORECASE)  # GEDEvent_v24_1.csv
 GW_CODE = re.compile(r"\d{1,4}")
 
 
-def lit(text: str) -> ox.Literal:
-    return ox.Literal(text)
-
-
-def en(text: str) -> ox.Literal:
-    return ox.Literal(text, language="en")
-
-
-def release_of(path: str, given: str | None) -> str:
-    """The release an import is of: as given, else read from a GED file name (GEDEvent_v24_1.csv), else 'unspecified'."""
-    if given:
-        return given
-    m = RELEASE_IN_NAME.search(Path(path).name)
-    return f"{m.group(1)}.{m.group(2)}" if m else "unspecified"
-
-
-class Converter:
+class Converter(Describer):
     """Turns GED rows into triples; remembers which shared nodes (actors, conflicts, dyads, releases) it has described."""
 
-    def __init__(self, home: Home, release: str | None = None):
-        self.home = home
-        self.release = release
-        self.seen: set[str] = set()
+    DATASET = Dataset(
+        key="ucdp-ged", label="UCDP Georeferenced Event Dataset (GED)", headline="UCDP GED",
+        release_in_name=re.compile(r"v(\d+)[._](\d+)", re.IGNORECASE),  # GEDEvent_v24_1.csv
+        publisher_key="ucdp", publisher_label="Uppsala Conflict Data Program (UCDP)",
+        publisher_evidence="UCDP Georeferenced Event Dataset",
+    )  # fmt: skip
+
+    def __init__(self, home, release: str | None = None):
+        super().__init__(home, release)
         self._states: dict[str, list[str]] | None = None
-        self._store = None
-
-    # -- shared nodes, described once per import ---------------------------------------
-    def _first(self, iri: str) -> bool:
-        """Whether the shared node `iri` is to be described: not yet in this import, and not already in the home.
-
-        What the home holds is not said again: a node a submission describes makes every node of
-        the home that refers to it a focus of validation (neighbourhood.py), and the release or
-        an actor is referred to by every earlier row.
-        """
-        if iri in self.seen:
-            return False
-        self.seen.add(iri)
-        return not self._in_home(iri)
-
-    def _in_home(self, iri: str) -> bool:
-        if self._store is None:
-            from ..store import load
-
-            self._store = load(self.home).store
-        from ..store import DATA
-
-        return any(True for _ in self._store.quads_for_pattern(_n(iri), TYPE, None, DATA))
-
-    def _release(self, path: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
-        version = release_of(path, self.release)
-        slug = re.sub(r"[^A-Za-z0-9.]+", "-", version).strip("-.") or "unspecified"
-        node = _n(f"{CFR}ucdp-ged-{slug}")
-        if not self._first(node.value):
-            return node, []
-        publisher = _n(CFR + "ucdp")
-        given = version != "unspecified"
-        label = f"UCDP Georeferenced Event Dataset (GED), release {version}" if given else "UCDP Georeferenced Event Dataset (GED), release not given"
-        t = [
-            ox.Triple(node, TYPE, _n(CF + "DatasetRelease")),
-            ox.Triple(node, LABEL, en(label)),
-            ox.Triple(node, _n(SCHEMA + "headline"), lit(f"UCDP GED {version}" if given else "UCDP GED")),
-            ox.Triple(node, _n(SCHEMA + "publisher"), publisher),
-            ox.Triple(node, _n(CF + "sourceType"), _n(CFT + "source-event-dataset")),
-        ]
-        if not given:
-            t.append(ox.Triple(node, NOTE, en("The import was not told which GED release its rows come from (kgtool import --release).")))
-        if self._first(publisher.value):
-            t += [
-                ox.Triple(publisher, TYPE, _n(CF + "ResearchInstitute")),
-                ox.Triple(publisher, LABEL, en("Uppsala Conflict Data Program (UCDP)")),
-                ox.Triple(publisher, MENTIONED, node),
-                ox.Triple(publisher, EVIDENCE, lit("UCDP Georeferenced Event Dataset")),
-            ]
-        return node, t
-
-    def _attest(self, release: ox.NamedNode, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode, key: str, label: str, evidence: str) -> list[ox.Triple]:
-        """The triple and its cf:AttestedStatement (the shapes ask every role triple between world entities for its source)."""
-        a = _n(f"{s.value}-attestation-{key}")
-        return [
-            ox.Triple(s, p, o),
-            ox.Triple(a, TYPE, _n(CF + "AttestedStatement")),
-            ox.Triple(a, LABEL, en(label)),
-            ox.Triple(a, _n(RDF + "subject"), s),
-            ox.Triple(a, _n(RDF + "predicate"), p),
-            ox.Triple(a, _n(RDF + "object"), o),
-            ox.Triple(a, DERIVED, release),
-            ox.Triple(a, EVIDENCE, lit(evidence)),
-        ]
 
     def _actor(self, row: Row, side: str, release: ox.NamedNode) -> tuple[ox.NamedNode, list[ox.Triple]]:
         """Side 'a' or 'b' of the row: an armed forces node for a government (a G-W code), else a non-state armed group."""
@@ -181,7 +87,7 @@ class Converter:
         name = row.required(f"side_{side}")
         codes = self._gw_codes(row, f"gwno{side}")
         node = _n(f"{CFR}ucdp-actor-{new_id}")
-        if not self._first(node.value):
+        if not self.first(node.value):
             return node, []
         evidence = f"side_{side}_new_id {new_id}; side_{side}: {name}"
         kind = "ArmedForces" if codes else "NonStateArmedGroup"
@@ -194,7 +100,7 @@ class Converter:
         state = self._state(name, codes)
         if state is not None:
             iri, qid, code = state
-            t += self._attest(
+            t += self.attest(
                 release, node, AFFILIATED, _n(iri), "affiliated-with", f"{name} is the government of the state with Gleditsch-Ward code {code}",
                 f"{evidence}; gwno{side}: {code}",
             )
@@ -226,12 +132,10 @@ class Converter:
     def _home_states(self) -> dict[str, list[str]]:
         """The home's data entities by their schema:sameAs Wikidata IRI (read once)."""
         if self._states is None:
-            from ..store import DATA, load
+            from ..store import DATA
 
             self._states = {}
-            if self._store is None:
-                self._store = load(self.home).store
-            for q in self._store.quads_for_pattern(None, SAME_AS, None, DATA):
+            for q in self.store.quads_for_pattern(None, SAME_AS, None, DATA):
                 if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode) and q.object.value.startswith(WD):
                     self._states.setdefault(q.object.value, []).append(q.subject.value)
         return self._states
@@ -260,7 +164,7 @@ class Converter:
         conflict_id = row.integer("conflict_new_id", minimum=0)
         dyad_id = row.integer("dyad_new_id", minimum=0)
 
-        release, t = self._release(row.path)
+        release, t = self.release(row.path)
         yield from t
         side_a, t = self._actor(row, "a", release)
         yield from t
@@ -275,7 +179,7 @@ class Converter:
         conflict = _n(f"{CFR}ucdp-conflict-{conflict_id}")
         conflict_name = row.required("conflict_name")
         conflict_ev = f"conflict_new_id {conflict_id}; conflict_name: {conflict_name}"
-        if self._first(conflict.value):
+        if self.first(conflict.value):
             yield from (
                 ox.Triple(conflict, TYPE, _n(CF + "ArmedConflict")),
                 ox.Triple(conflict, LABEL, en(conflict_name)),
@@ -285,8 +189,8 @@ class Converter:
             )
         for _p, actor, side in sides:
             key = f"belligerent-{actor.value.rsplit('-', 1)[-1]}"
-            if self._first(f"{conflict.value}-attestation-{key}"):
-                yield from self._attest(
+            if self.first(f"{conflict.value}-attestation-{key}"):
+                yield from self.attest(
                     release, conflict, BELLIGERENT, actor, key,
                     f"{names[side]} fights in {conflict_name}", f"{conflict_ev}; side_{side}: {names[side]}",
                 )  # fmt: skip
@@ -294,7 +198,7 @@ class Converter:
         dyad = _n(f"{CFR}ucdp-dyad-{dyad_id}")
         dyad_name = row.required("dyad_name")
         dyad_ev = f"dyad_new_id {dyad_id}; dyad_name: {dyad_name}"
-        if self._first(dyad.value):
+        if self.first(dyad.value):
             yield from (
                 ox.Triple(dyad, TYPE, _n(CF + "ArmedConflict")),
                 ox.Triple(dyad, LABEL, en(f"{dyad_name} (UCDP dyad {dyad_id})")),
@@ -302,12 +206,12 @@ class Converter:
                 ox.Triple(dyad, MENTIONED, release),
                 ox.Triple(dyad, EVIDENCE, lit(dyad_ev)),
             )
-            yield from self._attest(release, dyad, EPISODE_OF, conflict, "episode-of", f"{dyad_name} is a dyad of {conflict_name}", f"{dyad_ev}; {conflict_ev}")
+            yield from self.attest(release, dyad, EPISODE_OF, conflict, "episode-of", f"{dyad_name} is a dyad of {conflict_name}", f"{dyad_ev}; {conflict_ev}")
             for p, actor, side in sides:
                 label = f"{names[side]} is side {side.upper()} of {dyad_name}"
                 ev = f"{dyad_ev}; side_{side}: {names[side]}"
-                yield from self._attest(release, dyad, p, actor, f"side-{side}", label, ev)
-                yield from self._attest(release, dyad, BELLIGERENT, actor, f"belligerent-{side}", f"{names[side]} fights in {dyad_name}", ev)
+                yield from self.attest(release, dyad, p, actor, f"side-{side}", label, ev)
+                yield from self.attest(release, dyad, BELLIGERENT, actor, f"belligerent-{side}", f"{names[side]} fights in {dyad_name}", ev)
 
         event = _n(f"{CFR}ucdp-ged-event-{event_id}")
         when = start.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
@@ -331,20 +235,15 @@ class Converter:
         if where_prec is not None:
             yield ox.Triple(event, _n(CF + "geoPrecision"), _n(f"{CFT}ucdp-where-prec-{where_prec}"))
         if lat is not None:
-            geometry = _n(f"{event.value}-location")
             place = row.get("where_coordinates")
-            yield from (
-                ox.Triple(event, _n(GEO + "hasGeometry"), geometry),
-                ox.Triple(geometry, TYPE, _n(GEO + "Geometry")),
-                ox.Triple(geometry, LABEL, en(f"{place} (location of UCDP GED event {event_id})" if place else f"location of UCDP GED event {event_id}")),
-                ox.Triple(geometry, _n(GEO + "asWKT"), ox.Literal(f"POINT({row.get('longitude')} {row.get('latitude')})", datatype=WKT)),
-            )
+            where = f"{place} (location of UCDP GED event {event_id})" if place else f"location of UCDP GED event {event_id}"
+            yield from self.location(event, row.get("longitude"), row.get("latitude"), where)
         row_ev = f"id {event_id}"
         for p, actor, side in sides:
             ev = f"{row_ev}; side_{side}: {names[side]}"
-            yield from self._attest(release, event, p, actor, f"side-{side}", f"{names[side]} is side {side.upper()} of UCDP GED event {event_id}", ev)
-            yield from self._attest(release, event, BELLIGERENT, actor, f"belligerent-{side}", f"{names[side]} fought in UCDP GED event {event_id}", ev)
-        yield from self._attest(
+            yield from self.attest(release, event, p, actor, f"side-{side}", f"{names[side]} is side {side.upper()} of UCDP GED event {event_id}", ev)
+            yield from self.attest(release, event, BELLIGERENT, actor, f"belligerent-{side}", f"{names[side]} fought in UCDP GED event {event_id}", ev)
+        yield from self.attest(
             release, event, EPISODE_OF, dyad, "episode-of", f"UCDP GED event {event_id} is an event of {dyad_name}", f"{row_ev}; {dyad_ev}"
         )
 
@@ -352,31 +251,15 @@ class Converter:
         total = _n(f"{event.value}-deaths")
         split = ", ".join(f"{c} {deaths[c]}" for c, *_ in SPLITS)
         yield ox.Triple(event, _n(CF + "deathToll"), total)
-        yield from self._quantity(total, f"deaths in UCDP GED event {event_id}: low {low}, best {best}, high {high}", best, release,
-                                  f"id {event_id}: low {low}, best {best}, high {high}; {split}", (low, best, high))  # fmt: skip
+        yield from self.quantity(total, f"deaths in UCDP GED event {event_id}: low {low}, best {best}, high {high}", release,
+                                 f"id {event_id}: low {low}, best {best}, high {high}; {split}", low, best, high)  # fmt: skip
         actors = {"a": side_a, "b": side_b}
         for column, suffix, words, side, category in SPLITS:
             if not deaths[column]:
                 continue  # a zero stays in the total's evidence; no figure of nothing
             q = _n(f"{event.value}-deaths-{suffix}")
             yield ox.Triple(event, _n(CF + "deathToll"), q)
-            yield from self._quantity(q, f"{words} in UCDP GED event {event_id}: {deaths[column]}", deaths[column], release, f"id {event_id}: {column} {deaths[column]}")
+            yield from self.quantity(q, f"{words} in UCDP GED event {event_id}: {deaths[column]}", release, f"id {event_id}: {column} {deaths[column]}", None, deaths[column], None)
             yield ox.Triple(q, _n(CF + "victimCategory"), _n(category))
             if side is not None and actors[side] is not None:
                 yield ox.Triple(q, _n(CF + "victimSide"), actors[side])
-
-    def _quantity(self, q: ox.NamedNode, label: str, value: int, release: ox.NamedNode, evidence: str, estimates: tuple[int, int, int] | None = None) -> list[ox.Triple]:
-        t = [
-            ox.Triple(q, TYPE, _n(CF + "Quantity")),
-            ox.Triple(q, LABEL, en(label)),
-            ox.Triple(q, _n(CF + "countOf"), _n(CF + "Deaths")),
-            ox.Triple(q, _n(CF + "qualifier"), _n(CF + "Approximately")),
-            ox.Triple(q, _n(CF + "value"), ox.Literal(str(value), datatype=XSD_INTEGER)),
-            ox.Triple(q, DERIVED, release),
-            ox.Triple(q, EVIDENCE, lit(evidence)),
-        ]
-        low, best, high = estimates if estimates else (None, value, None)
-        for p, v in (("lowEstimate", low), ("bestEstimate", best), ("highEstimate", high)):
-            if v is not None:
-                t.append(ox.Triple(q, _n(CF + p), ox.Literal(str(v), datatype=XSD_NNI)))
-        return t
