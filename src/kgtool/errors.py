@@ -61,3 +61,7 @@ class UnsafeError(KgError):
 
 class UsageError(KgError):
     """A bad combination of options or arguments."""
+
+
+class RemoteError(KgError):
+    """A remote home's server is unreachable, refused the request or its credentials, or answered with a broken body."""

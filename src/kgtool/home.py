@@ -172,11 +172,17 @@ class Home:
             )
 
 
-def resolve(home_option: str | None) -> Home:
-    """The home a command uses: --home, else $KGTOOL_HOME, else the bundled graph."""
+def resolve(home_option: str | None):
+    """The home a command uses: --home, else $KGTOOL_HOME, else the bundled graph; a URL or a config file names a remote home (remote.home.RemoteHome)."""
     chosen = home_option or os.environ.get("KGTOOL_HOME") or None
     if chosen is None:
         return Home(_bundled_root(), bundled=True)
+    from .remote import names_remote
+
+    if names_remote(chosen):
+        from .remote.home import resolve as remote
+
+        return remote(chosen)
     root = Path(chosen).expanduser()
     if not root.is_dir():
         raise HomeError(f"no such home directory: {chosen}")

@@ -28,7 +28,7 @@ class KgGroup(click.Group):
     "lazily loading subcommands" pattern).
     """
 
-    COMMANDS = ("add", "export", "import", "init", "query", "stats", "template", "validate")
+    COMMANDS = ("add", "export", "import", "init", "push", "query", "stats", "template", "validate")
     # a command whose name Python reserves lives in NAME_.py, as the function NAME_
     MODULES = {"import": "import_"}
 
@@ -121,7 +121,7 @@ class Ctx:
 
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", "home_option", metavar="DIR", help="The knowledge-graph home (default: $KGTOOL_HOME, else the bundled graph).")
+@click.option("--home", "home_option", metavar="DIR|URL", help="The knowledge-graph home: a directory, or a SPARQL server's URL or config file (default: $KGTOOL_HOME, else the bundled graph).")
 @click.option("--debug", is_flag=True, help="Show tracebacks and library warnings.")
 @click.version_option(__version__, prog_name="kgtool")
 @click.pass_context

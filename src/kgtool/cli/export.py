@@ -32,7 +32,7 @@ def export(ctx: Ctx, fmt, part, inferred, output, reasoner):
       kgtool export --inferred -o closure.nt
       kgtool export --format trig -o dataset.trig
     """
-    from ..store import load
+    from ..remote import load
 
     if inferred and part == "shapes":
         raise UsageError("--inferred adds the graph's entailments; it does not apply to --part shapes")

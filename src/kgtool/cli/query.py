@@ -39,7 +39,7 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
       kgtool query --list
     """
     from .. import gate, sparql
-    from ..store import load
+    from ..remote import load
 
     if list_:
         return _list(ctx)
@@ -50,7 +50,7 @@ def query(ctx: Ctx, query, file, name, list_, fmt, reason, params, timeout, allo
     timeout = sparql.DEFAULT_TIMEOUT if timeout is None else timeout
     checked = gate.check(text, allow_remote, ctx.home.state_dir(), timeout=timeout, source=source)
     chosen = results_format(fmt, output, checked.kind)  # refused before anything loads
-    loaded = load(ctx.home, reasoner=reasoner)
+    loaded = load(ctx.home, reasoner=reasoner, timeout=timeout)  # a remote home's requests are bounded too
     bindings = sparql.parse_params(list(params), loaded.prefixes, checked.variables)
     out = Output(output)
     options = write_options(chosen, loaded, width=terminal_width() if output is None else None)

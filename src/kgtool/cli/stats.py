@@ -58,7 +58,7 @@ def stats(ctx: Ctx, fmt, no_check):
     Example:
       kgtool stats
     """
-    from ..stats import stats as run
+    from ..remote import stats as run
 
     click.echo(STATS_WRITERS[fmt](run(ctx.home, check=not no_check)))
     return ExitCode.OK

@@ -1,0 +1,43 @@
+"""Remote homes (a SPARQL server holds the graph, kgtool reasons and validates) and push: `load` and `stats` for any home, local or remote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+CONFIG_SUFFIXES = (".toml", ".json")
+
+
+def is_remote(home: Any) -> bool:
+    """Whether a resolved home is on a server."""
+    return getattr(home, "remote", False)
+
+
+def names_remote(chosen: str) -> bool:
+    """Whether a --home value names a remote home: an http(s) URL, or a config file (.toml, .json)."""
+    lowered = chosen.lower()
+    if lowered.startswith(("http://", "https://")):
+        return True
+    return lowered.endswith(CONFIG_SUFFIXES) and Path(chosen).expanduser().is_file()
+
+
+def load(home: Any, reasoner: str | None = None, progress: Any = None, timeout: float | None = None) -> Any:
+    """store.load for a local home; for a remote one, its graph on the server (the timeout bounds each request)."""
+    if not is_remote(home):
+        from ..store import load as local
+
+        return local(home, reasoner=reasoner, progress=progress)
+    from .store import load as remote
+
+    return remote(home, reasoner=reasoner, timeout=timeout)
+
+
+def stats(home: Any, check: bool = True) -> dict:
+    """stats.stats for a local home; for a remote one, the same figures from its server and its meta graph."""
+    if not is_remote(home):
+        from ..stats import stats as local
+
+        return local(home, check=check)
+    from .stats import stats as remote
+
+    return remote(home, check=check)

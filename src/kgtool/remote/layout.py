@@ -1,0 +1,28 @@
+"""Where a remote home keeps things on its server: kgtool's graphs by name, the named queries, and the meta graph read last and written last."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ..store.graphs import DATA, INFERRED, ONTOLOGY, SHAPES
+
+# The same graphs as a local home's store (so that every query sees the same dataset), plus two.
+QUERIES = ox.NamedNode("urn:kgtool:graph:queries")  # the named queries, as text
+META = ox.NamedNode("urn:kgtool:graph:meta")  # written last by push: without it the home is incomplete
+KGTOOL_GRAPHS = (ONTOLOGY, DATA, SHAPES, INFERRED, QUERIES)
+
+KGM = "https://w3id.org/kgtool/meta#"
+HOME = ox.NamedNode("urn:kgtool:home")  # the meta graph's subject
+GENERATION = ox.NamedNode(KGM + "generation")  # an integer, one more at every write: the compare-and-swap guard
+VERSION = ox.NamedNode(KGM + "kgtoolVersion")  # the kgtool that wrote it
+STATE = ox.NamedNode(KGM + "state")  # JSON: counts, prefixes, files, named graphs, reasoner, conformance
+HOLDS = ox.NamedNode(KGM + "graph")  # each graph kgtool put on the server (push replaces them all)
+NAME = ox.NamedNode(KGM + "name")  # of a named query
+TEXT = ox.NamedNode(KGM + "text")  # of a named query
+
+
+def query_node(name: str) -> ox.NamedNode:
+    """The IRI of the named query NAME in the queries graph."""
+    from urllib.parse import quote
+
+    return ox.NamedNode("urn:kgtool:query:" + quote(name, safe=""))

@@ -1,0 +1,152 @@
+"""`push`: copy a local home's graphs (ontology, data, named graphs, shapes, entailments), named queries and prefixes to a server, meta graph last."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Iterator
+
+import pyoxigraph as ox
+
+from .. import __version__
+from ..errors import HomeError, UsageError
+from ..progress import current as current_progress
+from .http import chunks
+from .layout import GENERATION, HOLDS, HOME, KGTOOL_GRAPHS, META, NAME, QUERIES, STATE, TEXT, VERSION, query_node
+
+BATCH = 10_000  # quads serialized at a time
+
+
+@dataclass
+class Pushed:
+    """What a push wrote: where, how many quads in how many graphs, and the home's new generation there."""
+
+    location: str
+    quads: int
+    graphs: int
+    generation: int
+
+
+def push(home, target: str, reasoner: str | None = None) -> Pushed:
+    """Replace what kgtool put on the server `target` (a URL or a config file) with `home`'s graphs; return what was written.
+
+    Order: (1) the meta graph is replaced by a list of the graphs about to be written and no
+    generation, so the home reads as incomplete from then on and a later push knows what to
+    clean; (2) those graphs are dropped and the dataset is sent in one request (blank nodes
+    shared across graphs stay shared); (3) the meta graph is written whole. A push cut off
+    anywhere before (3) leaves a home that every command refuses as incomplete, never a wrong one.
+    """
+    from ..stats import home_conforms
+    from ..store import load
+    from . import names_remote
+    from .home import read_meta, resolve
+
+    if getattr(home, "remote", False):
+        raise UsageError("push copies a local home to a server; --home names a remote one")
+    if not names_remote(target):
+        raise UsageError(f"push needs the URL of a SPARQL server (http:// or https://) or a config file (.toml, .json), not '{target}'")
+    report = current_progress()
+    loaded = load(home, reasoner=reasoner).with_shapes()
+    named = loaded.named_graphs("graph")
+    if any(not isinstance(g, ox.NamedNode) for g in named):
+        raise HomeError("the data has a named graph with a blank node as its name; a server can only hold graphs named by IRIs")
+    conforms, validation = home_conforms(home, loaded)
+    queries = {name: path.read_text(encoding="utf-8") for name, path in home.query_files().items()}
+    remote = resolve(target)
+    client = remote.client
+    old = read_meta(client, complete=False) or {}
+    graphs = [*KGTOOL_GRAPHS, *named]
+    stale = sorted(set(old.get("graphs", [])) - {g.value for g in graphs})
+    # (1) from here the home on the server is incomplete
+    client.update(f"DROP SILENT GRAPH <{META.value}> ;\n" + _insert([ox.Quad(HOME, HOLDS, ox.NamedNode(g), META) for g in sorted({*old.get("graphs", []), *(g.value for g in graphs)})]))
+    # (2) the graphs, replaced
+    client.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in [*(g.value for g in graphs), *stale]))
+    total = sum(loaded.counts.get(part, 0) for part in ("ontology", "data", "shapes", "inferred", "named")) + len(queries)
+    sent = {"quads": 0}
+
+    def quads() -> Iterator[ox.Quad]:
+        for g in graphs:
+            source = _query_quads(queries) if g == QUERIES else loaded.store.quads_for_pattern(None, None, None, g)
+            for q in source:
+                sent["quads"] += 1
+                if sent["quads"] % 50_000 == 0:
+                    report("pushing", sent["quads"], total)
+                yield q
+
+    if remote.endpoints.store:
+        client.post_dataset(chunks(_nquads(quads())), timeout=0)
+    else:  # no Graph Store: one INSERT DATA, streamed
+        client.update(chunks(_insert_stream(quads())), timeout=0)
+    # (3) the meta graph, last
+    generation = int(old.get("generation") or 0) + 1
+    state = {
+        "reasoner": loaded.reasoner,
+        "prefixes": loaded.prefixes,
+        "counts": loaded.counts,
+        "files": {
+            "ontology": len(home.ontology_files()),
+            "data": len(home.data_files()),
+            "shapes": len(home.shape_files()),
+            "queries": len(queries),
+        },
+        "named_graphs": [g.value for g in named],
+        "conforms": conforms,
+        "validation": validation,
+    }
+    meta = [
+        ox.Quad(HOME, GENERATION, ox.Literal(str(generation), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), META),
+        ox.Quad(HOME, VERSION, ox.Literal(__version__), META),
+        ox.Quad(HOME, STATE, ox.Literal(json.dumps(state)), META),  # keys in their order: prefixes are tried in order
+        *(ox.Quad(HOME, HOLDS, g, META) for g in graphs),
+    ]
+    client.update(f"DROP SILENT GRAPH <{META.value}> ;\n" + _insert(meta))
+    return Pushed(remote.root, sent["quads"], len(graphs), generation)
+
+
+def _query_quads(queries: dict[str, str]) -> Iterator[ox.Quad]:
+    for name, text in sorted(queries.items()):
+        node = query_node(name)
+        yield ox.Quad(node, NAME, ox.Literal(name), QUERIES)
+        yield ox.Quad(node, TEXT, ox.Literal(text), QUERIES)
+
+
+def _batches(quads: Iterator[ox.Quad]) -> Iterator[list[ox.Quad]]:
+    batch: list[ox.Quad] = []
+    for q in quads:
+        batch.append(q)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _nquads(quads: Iterator[ox.Quad]) -> Iterator[bytes]:
+    for batch in _batches(quads):
+        yield ox.serialize(batch, None, ox.RdfFormat.N_QUADS)
+
+
+def _insert_stream(quads: Iterator[ox.Quad]) -> Iterator[bytes]:
+    """INSERT DATA { GRAPH <g> { N-Triples lines } ... }: N-Triples is valid SPARQL triple syntax."""
+    yield b"INSERT DATA {\n"
+    graph = None
+    for batch in _batches(quads):
+        start = 0
+        for i in range(len(batch) + 1):
+            if i < len(batch) and batch[i].graph_name == graph:
+                continue
+            if i > start:  # a run of quads in `graph`
+                yield ox.serialize([q.triple for q in batch[start:i]], None, ox.RdfFormat.N_TRIPLES)
+            if i < len(batch):
+                if graph is not None:
+                    yield b"}\n"
+                graph = batch[i].graph_name
+                yield f"GRAPH <{graph.value}> {{\n".encode()
+                start = i
+    if graph is not None:
+        yield b"}\n"
+    yield b"}\n"
+
+
+def _insert(quads: list[ox.Quad]) -> str:
+    return b"".join(_insert_stream(iter(quads))).decode("utf-8")
