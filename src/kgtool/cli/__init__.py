@@ -28,7 +28,7 @@ class KgGroup(click.Group):
     "lazily loading subcommands" pattern).
     """
 
-    COMMANDS = ("add", "export", "import", "init", "push", "query", "stats", "template", "validate")
+    COMMANDS = ("add", "export", "import", "init", "push", "query", "serve", "stats", "template", "validate")
     # a command whose name Python reserves lives in NAME_.py, as the function NAME_
     MODULES = {"import": "import_"}
 

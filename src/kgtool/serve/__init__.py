@@ -1,0 +1,1 @@
+"""`kgtool serve`: the home over HTTP (app: request → response; page: the HTML; server: the socket)."""
