@@ -38,6 +38,6 @@ def stats(home: Any, check: bool = True) -> dict:
         from ..stats import stats as local
 
         return local(home, check=check)
-    from .stats import stats as remote
+    from .figures import stats as remote
 
     return remote(home, check=check)

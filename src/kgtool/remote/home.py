@@ -107,6 +107,7 @@ class RemoteHome:
         """The named queries, fetched from the server and kept as files in the state directory (read by name)."""
         from .results import solutions
 
+        self.meta()  # an incomplete home has no named queries to trust
         body = self.client.query(f"SELECT ?name ?text WHERE {{ ?q <{NAME.value}> ?name ; <{TEXT.value}> ?text }}", [QUERIES.value], [])
         texts = {row["name"].value: row["text"].value for row in solutions(body)}
         folder = self.state_dir() / "queries"

@@ -1,4 +1,4 @@
-"""The figures of `kgtool stats` for a remote home: counted by its server, files and conformance as push recorded them."""
+"""The figures of `kgtool stats` for a remote home (as stats.stats gives them): counted by its server, files and conformance as push recorded them."""
 
 from __future__ import annotations
 
