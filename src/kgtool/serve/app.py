@@ -210,6 +210,7 @@ class App:
         "/entity": {"GET": "entity"},
         "/validate": {"POST": "validate"},
         "/add": {"POST": "add"},
+        "/favicon.ico": {"GET": "no_content"},
     }
 
     # -- dispatch --------------------------------------------------------------------------
@@ -451,6 +452,9 @@ class App:
             raise HttpError(400, f"not an IRI: {one_line(iri)}") from None
         html = page.entity(node, self.select, loaded.prefixes)
         return Response(200, html.encode("utf-8"), "text/html; charset=utf-8")
+
+    def _no_content(self, request: Request) -> Response:
+        return Response(204, b"")
 
     def _static(self, request: Request) -> Response:
         wanted = (STATIC / request.path[len("/static/"):]).resolve()

@@ -6,6 +6,11 @@
   var root = document.getElementById("yasgui");
   var origin = window.location.origin;
 
+  // Only the completers that stay on this machine: variables, and prefixes from the home
+  // (/prefixes). The class and property completers ask lov.linkeddata.es; Yasgui merges its
+  // yasqe options into these defaults, so they are replaced here, not in the options.
+  Yasgui.Yasqe.defaults.autocompleters = ["variables", "prefixes"];
+
   var yasgui = new Yasgui(root, {
     requestConfig: { endpoint: origin + "/query", method: "POST" },
     copyEndpointOnNewTab: true,
@@ -14,8 +19,6 @@
     autofocus: true,
     yasqe: {
       value: config.initialQuery,
-      // the completers that stay on this machine: variables, and prefixes from the home (/prefixes)
-      autocompleters: ["variables", "prefixes"],
       prefixCcApi: origin + "/prefixes",
     },
     yasr: { prefixes: config.prefixes },
@@ -33,6 +36,12 @@
     });
   }
   new MutationObserver(relink).observe(root, { childList: true, subtree: true });
+  // A truncated cell expands on its first click and swallows it (YASR's ellipsis): a click on
+  // the link itself goes to the entity page instead (kgtool.css lets the pointer reach it).
+  root.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a.iri[data-iri]") : null;
+    if (link) event.stopPropagation();
+  }, true);
 
   // A named query: into the editor, and run.
   document.querySelectorAll("button.named-query").forEach(function (button) {
