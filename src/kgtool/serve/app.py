@@ -244,6 +244,8 @@ class App:
             methods = self.ROUTES.get(path)
         if methods is None:
             raise HttpError(404, f"no such page: {one_line(path)} (see / for the page, /query for SPARQL)")
+        if request.method == "HEAD" and "GET" in methods:
+            return getattr(self, "_" + methods["GET"])(request)  # the server sends the headers only
         if request.method not in methods:
             allowed = ", ".join(methods)
             raise HttpError(405, f"{request.method} is not allowed on {path} (allowed: {allowed})", (("Allow", allowed),))

@@ -13,6 +13,10 @@ from ..terms import render_term, shorten
 
 Select = Callable[..., list[dict[str, Any]]]  # App.select: (query text, bindings, inferred=True) -> rows of {variable: term}
 
+# A page lists at most this many rows of each query (an entity of a large home may be named by
+# thousands of events): enough to read, bounded in time and size. A full list is one query away.
+ROWS = 1000
+
 PREFIXES = """
 PREFIX cf:   <https://w3id.org/kgtool/conflict#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -43,7 +47,7 @@ SELECT ?direction ?p ?other ?otherLabel WHERE {{
   UNION {{ ?other ?p ?e BIND ("in" AS ?direction) FILTER NOT EXISTS {{ ?other a/rdfs:subClassOf* cf:Claim }} }}
   FILTER (?p NOT IN ({SKIPPED}))
   OPTIONAL {{ ?other rdfs:label ?otherLabel }}
-}}"""
+}} LIMIT {ROWS}"""
 # The records that attest a fact: a qualified relation (an attested statement, a membership, a
 # post holding ...) naming the entity and the other node, with its quotes; an attested
 # statement (rdf:predicate) attests one property only.
@@ -56,7 +60,7 @@ SELECT ?record ?other ?said ?quote ?source ?sourceLabel WHERE {
   OPTIONAL { ?record rdf:predicate ?said }
   OPTIONAL { ?record prov:wasDerivedFrom ?source OPTIONAL { ?source rdfs:label ?sourceLabel } }
   FILTER (?r1 != prov:wasDerivedFrom)
-}"""
+} LIMIT %d""" % ROWS
 CLAIMS = PREFIXES + """
 SELECT ?claim ?claimLabel ?role ?claimant ?claimantLabel ?quote WHERE {
   { ?claim ?p ?e FILTER (?p != cf:claimant) BIND ("about" AS ?role) } UNION { ?claim cf:claimant ?e BIND ("by" AS ?role) }
@@ -64,7 +68,7 @@ SELECT ?claim ?claimLabel ?role ?claimant ?claimantLabel ?quote WHERE {
   OPTIONAL { ?claim rdfs:label ?claimLabel }
   OPTIONAL { ?claim cf:claimant ?claimant OPTIONAL { ?claimant rdfs:label ?claimantLabel } }
   OPTIONAL { ?claim cf:evidence ?quote }
-} ORDER BY ?claimantLabel ?claimLabel ?quote"""
+} ORDER BY ?claimantLabel ?claimLabel ?quote LIMIT %d""" % ROWS
 # the dated events it is, or takes part in, or is linked with (either way round)
 TIMELINE = PREFIXES + """
 SELECT DISTINCT ?event ?label ?when ?kind WHERE {
@@ -78,7 +82,7 @@ SELECT DISTINCT ?event ?label ?when ?kind WHERE {
   FILTER (BOUND(?date) || BOUND(?start) || BOUND(?notAfter) || BOUND(?notBefore))
   BIND (COALESCE(STR(?date), STR(?start), STR(?notAfter), STR(?notBefore)) AS ?when)
   BIND (IF(BOUND(?date), "", IF(BOUND(?start), "from", IF(BOUND(?notAfter), "by", "after"))) AS ?kind)
-} ORDER BY ?when ?label"""
+} ORDER BY ?when ?label LIMIT %d""" % ROWS
 
 STYLE_LINK = '<link rel="stylesheet" href="/static/kgtool.css">'
 
@@ -141,7 +145,8 @@ def entity(node: ox.NamedNode, select: Select, prefixes: dict[str, str]) -> str:
             said = r["said"].value if "said" in r else None
             by_other.setdefault((str(r["other"]), said), {}).setdefault(r["quote"].value, cited)
     facts: dict[tuple, dict[str, Any]] = {}
-    for r in select(FACTS, bound, inferred=False):
+    fact_rows = select(FACTS, bound, inferred=False)
+    for r in fact_rows:
         direction, p, other = r["direction"].value, r["p"].value, str(r["other"])
         fact = facts.setdefault((direction, p, other), {"row": r, "quotes": {}})
         fact["quotes"].update(by_other.get((other, None), {}))
@@ -161,6 +166,8 @@ def entity(node: ox.NamedNode, select: Select, prefixes: dict[str, str]) -> str:
             cited = "".join(_quote(q, s, sl, prefixes) for q, (s, sl) in sorted(fact["quotes"].items()))
             parts.append(f"<tr><td>{subject}</td><td>{_term(r['p'], prefixes)}</td><td>{obj}</td><td>{cited}</td></tr>")
         parts.append("</tbody></table>")
+        if len(fact_rows) >= ROWS:
+            parts.append(f'<p class="note">The first {ROWS} facts only; query the rest at /query.</p>')
     parts.append("</section>")
 
     claims = select(CLAIMS, bound)

@@ -64,13 +64,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
         for name, value in response.headers:
-            self.send_header(name, value)
+            # header values are Latin-1 on the wire; anything else is escaped, never a crash
+            self.send_header(name, value.encode("ascii", "backslashreplace").decode("ascii"))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
         self.server.log_line(f'{self.client_address[0]} "{self.command} {self.path.split("?")[0]}" {response.status}')
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
+    do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
 
     def log_message(self, format: str, *args) -> None:  # the server logs one line per response itself
         pass
@@ -99,6 +100,13 @@ class Server(ThreadingHTTPServer):
     def url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+
+    def handle_error(self, request, client_address) -> None:
+        """A connection that failed mid-request (the client went away): one line, no traceback."""
+        import sys
+
+        error = sys.exc_info()[1]
+        self.log_line(f"{client_address[0]} connection error: {type(error).__name__}: {error}")
 
     def log_line(self, line: str) -> None:
         if self.log is not None:

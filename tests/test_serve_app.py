@@ -1,0 +1,117 @@
+"""kgtool serve's HTTP core without a socket: the error table, content negotiation, and requests handled by App directly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kgtool import errors
+from kgtool.home import resolve
+from kgtool.serve.app import App, HttpError, Request, negotiate, status_of
+
+REPO = Path(__file__).resolve().parent.parent
+
+# What each kind of error answers, as the README's kgtool serve section says.
+STATUSES = [
+    (errors.QueryTimeout("t"), 503),
+    (errors.LimitError("l"), 413),
+    (errors.UnsafeError("u"), 403),
+    (errors.QueryError("q"), 400),
+    (errors.InputError("i"), 400),
+    (errors.UsageError("u"), 400),
+    (errors.HomeError("h"), 500),
+    (errors.KgError("k"), 400),
+]
+
+
+@pytest.mark.parametrize("error, status", STATUSES, ids=lambda x: type(x).__name__ if isinstance(x, Exception) else str(x))
+def test_each_kind_of_error_has_its_http_status(error, status):
+    assert status_of(error) == status
+
+
+def every_subclass(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from every_subclass(sub)
+
+
+def test_every_kgerror_class_has_a_4xx_or_5xx_status():
+    for cls in every_subclass(errors.KgError):
+        assert 400 <= status_of(cls("x")) < 600, cls
+
+
+@pytest.mark.parametrize(
+    "accept, kind, expected",
+    [
+        (None, "select", "json"),
+        ("", "ask", "json"),
+        ("*/*", "select", "json"),
+        ("text/csv", "select", "csv"),
+        ("text/*", "select", "table"),  # the first text format of the table: text/plain
+        ("application/sparql-results+xml, application/sparql-results+json;q=0.8", "select", "xml"),
+        ("application/sparql-results+json;q=0.2, text/tab-separated-values", "select", "tsv"),
+        ("text/markdown", "ask", "md"),
+        (None, "graph", "turtle"),
+        ("application/ld+json", "graph", "json-ld"),
+        ("application/rdf+xml;q=0.9, application/n-triples", "graph", "nt"),
+        ("text/turtle;q=0, */*;q=0.1", "graph", "nt"),  # turtle refused: the next of the table
+    ],
+)
+def test_the_accept_header_picks_a_row_of_the_format_table(accept, kind, expected):
+    assert negotiate(accept, kind).name == expected
+
+
+def test_an_accept_header_that_fits_no_format_is_406():
+    with pytest.raises(HttpError) as caught:
+        negotiate("image/png, text/csv;q=0", "select")
+    assert caught.value.status == 406
+
+
+def test_the_format_parameter_wins_over_accept():
+    assert negotiate("text/csv", "select", "xml").name == "xml"
+    with pytest.raises(errors.UsageError):
+        negotiate(None, "select", "turtle")  # a graph format for a SELECT
+
+
+@pytest.fixture(scope="module")
+def app():
+    return App(resolve(None))
+
+
+def test_app_answers_a_request_without_a_socket(app):
+    response = app.handle(Request("GET", "/query?name=csto-members", {"accept": "text/csv"}))
+    assert response.status == 200
+    assert response.body.decode().splitlines()[1].startswith("https://w3id.org/kgtool/id/armenia,Armenia,")
+
+
+def test_app_answers_errors_as_one_line_of_text_with_the_security_headers(app):
+    response = app.handle(Request("GET", "/nowhere"))
+    assert (response.status, response.content_type) == (404, "text/plain; charset=utf-8")
+    assert response.body.decode().count("\n") == 1
+    assert dict(response.headers)["X-Content-Type-Options"] == "nosniff"
+
+
+def test_head_answers_as_get(app):
+    assert app.handle(Request("HEAD", "/queries")).status == 200
+
+
+def test_prefixes_are_the_home_s(app):
+    prefixes = json.loads(app.handle(Request("GET", "/prefixes")).body)
+    assert prefixes["cfr"] == "https://w3id.org/kgtool/id/"
+    assert prefixes["cf"] == "https://w3id.org/kgtool/conflict#"
+
+
+def test_the_wheel_carries_the_page_yasgui_and_its_licence(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("kgtool-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for member in ("kgtool/serve/static/yasgui/yasgui.min.js", "kgtool/serve/static/yasgui/yasgui.min.css",
+                   "kgtool/serve/static/yasgui/LICENSE", "kgtool/serve/static/workbench.js", "kgtool/serve/static/kgtool.css"):
+        assert member in names, member
+    licence = zipfile.ZipFile(wheel).read("kgtool/serve/static/yasgui/LICENSE").decode()
+    assert licence.startswith("The MIT License (MIT)")
