@@ -71,7 +71,7 @@ class Served:
         if env is None or "KGTOOL_SERVE_TOKEN" not in env:
             environment.pop("KGTOOL_SERVE_TOKEN", None)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kgtool", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment, text=True
+            [sys.executable, "-m", "kgtool", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment, text=True
         )
         self.lines: list[str] = []
         self.url = None
@@ -90,17 +90,21 @@ class Served:
             raise AssertionError("kgtool serve did not start:\n" + "".join(self.lines) + self.process.stderr.read())
         if "--allow-add" in args and not (env and "KGTOOL_SERVE_TOKEN" in env):
             self.lines.append(self.process.stderr.readline())  # the generated token's line
+        # keep reading its log (a line per request), so that a full pipe never stalls it
+        self.reader = threading.Thread(target=lambda: self.lines.extend(self.process.stderr), daemon=True)
+        self.reader.start()
 
     def stop(self) -> tuple[int, str]:
         """SIGTERM; (exit code, everything it wrote on standard error)."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:
-            _, rest = self.process.communicate(timeout=30)
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            _, rest = self.process.communicate()
-        return self.process.returncode, "".join(self.lines) + rest
+            self.process.wait()
+        self.reader.join(timeout=10)
+        return self.process.returncode, "".join(self.lines)
 
 
 def http(url: str, method: str = "GET", body: bytes | str | None = None, headers: dict[str, str] | None = None, timeout: float = 60):
@@ -383,7 +387,7 @@ def test_a_runaway_query_is_stopped_with_503_and_piled_up_ones_are_refused(cache
         assert body.decode().startswith("Error: busy: 4 queries are still running")
     finally:
         served.process.kill()
-        served.process.communicate()
+        served.stop()
 
 
 def test_static_files_are_served_and_nothing_outside_them(server):

@@ -115,3 +115,46 @@ def test_the_wheel_carries_the_page_yasgui_and_its_licence(tmp_path):
         assert member in names, member
     licence = zipfile.ZipFile(wheel).read("kgtool/serve/static/yasgui/LICENSE").decode()
     assert licence.startswith("The MIT License (MIT)")
+
+
+@pytest.fixture
+def graphs_app(tmp_path):
+    """A home whose data has two named graphs (TriG) beside its default graph."""
+    from kgtool.home import Home
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "events.trig").write_text(
+        '<http://e/c> <http://e/p> "default" .\n'
+        '<http://e/g1> { <http://e/a> <http://e/p> "one" }\n'
+        '<http://e/g2> { <http://e/b> <http://e/p> "two" }\n',
+        encoding="utf-8",
+    )
+    return App(Home(tmp_path))
+
+
+def ask(app, text, **params):
+    from urllib.parse import urlencode
+
+    query = urlencode({"query": text, **params}, doseq=True)
+    response = app.handle(Request("GET", f"/query?{query}", {"accept": "application/sparql-results+json"}))
+    assert response.status == 200, response.body
+    return [{k: v["value"] for k, v in b.items()} for b in json.loads(response.body)["results"]["bindings"]]
+
+
+def test_the_protocol_s_dataset_picks_the_home_s_named_graphs(graphs_app):
+    select = "SELECT ?s WHERE { ?s <http://e/p> ?o }"
+    assert ask(graphs_app, select) == [{"s": "http://e/c"}]  # the default graph, as kgtool query
+    assert ask(graphs_app, select, **{"default-graph-uri": "http://e/g1"}) == [{"s": "http://e/a"}]
+    both = ask(graphs_app, select, **{"default-graph-uri": ["http://e/g1", "http://e/g2"]})
+    assert sorted(r["s"] for r in both) == ["http://e/a", "http://e/b"]
+    named = "SELECT ?g ?s WHERE { GRAPH ?g { ?s <http://e/p> ?o } }"
+    assert ask(graphs_app, named, **{"named-graph-uri": "http://e/g2"}) == [{"g": "http://e/g2", "s": "http://e/b"}]
+
+
+def test_a_dataset_graph_the_home_does_not_have_is_refused(graphs_app):
+    response = graphs_app.handle(Request("GET", "/query?query=ASK%20%7B%7D&named-graph-uri=file%3A%2F%2F%2Fetc%2Fpasswd"))
+    assert response.status == 403
+    assert response.body.decode() == (
+        "Error: named-graph-uri <file:///etc/passwd> is refused: it is not a named graph of the home, "
+        "and kgtool reads no other graph, file or URL\n"
+    )
