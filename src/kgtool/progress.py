@@ -20,6 +20,7 @@ def _nothing(phase: str, done: int, total: int | None) -> None:
     pass
 
 
+NOTHING: Report = _nothing  # what current() is when no command reports progress
 _current: Report = _nothing
 
 

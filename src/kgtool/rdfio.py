@@ -56,6 +56,7 @@ class Parsed:
     triples: list[ox.Triple]
     prefixes: dict[str, str]
     quads: list[ox.Quad] = field(default_factory=list)  # the triples of named graphs (only with named_graphs=True)
+    blank_nodes: int = 0  # how many distinct blank nodes it has
 
     def graph_names(self) -> list:
         """The names of the named graphs, in order of first appearance."""
@@ -103,8 +104,8 @@ def parse_bytes(
         raise InputError(_printable(str(e)), path=display) from None
     if fmt.rdf_format == ox.RdfFormat.RDF_XML and len(data) > longterms.PARSER_BUFFER:
         longterms.check_xml_term_sizes(quads, data, display)
-    triples, named = rdfmerge.relabel(quads, seed or rdfmerge.content_seed(original), display, original, named_graphs, prefixes)
-    return Parsed(triples, prefixes, named)
+    triples, named, blank_nodes = rdfmerge.relabel(quads, seed or rdfmerge.content_seed(original), display, original, named_graphs, prefixes)
+    return Parsed(triples, prefixes, named, blank_nodes)
 
 
 def _syntax_message(e: SyntaxError, data: bytes, fmt: formats.Format) -> str:

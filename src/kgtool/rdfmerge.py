@@ -19,8 +19,8 @@ def content_seed(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
-def relabel(quads: list, seed: str, display: str, data: bytes, named_graphs: bool, prefixes: dict[str, str]) -> tuple[list, list]:
-    """Default-graph triples and named-graph quads, every blank node renamed from `seed` and its order of appearance.
+def relabel(quads: list, seed: str, display: str, data: bytes, named_graphs: bool, prefixes: dict[str, str]) -> tuple[list, list, int]:
+    """Default-graph triples, named-graph quads and how many blank nodes there were, every one renamed from `seed` and its order of appearance.
 
     RDF merge keeps the blank nodes of two documents apart (https://www.w3.org/TR/rdf11-mt/#shared-blank-nodes-unions-and-merges):
     the seed is the document's digest, so two documents never share one, and the same document
@@ -29,7 +29,7 @@ def relabel(quads: list, seed: str, display: str, data: bytes, named_graphs: boo
     that hold a blank node are rebuilt. A named graph is refused unless `named_graphs`, and one
     in kgtool's reserved space always is.
     """
-    term = _renamer(seed)
+    term, labels = _renamer(seed)
     BN, TR, DG = ox.BlankNode, ox.Triple, ox.DefaultGraph
     triples: list = []
     named: list = []
@@ -43,11 +43,11 @@ def relabel(quads: list, seed: str, display: str, data: bytes, named_graphs: boo
             continue
         _check_graph(g, named_graphs, display, data, prefixes)
         named.append(ox.Quad(term(s), q.predicate, term(o), term(g)))
-    return triples, named
+    return triples, named, len(labels)
 
 
 def _renamer(seed: str):
-    """The function that renames the blank nodes in a term, the n-th new one (from 0) to "b" + `seed` + n.
+    """The function that renames the blank nodes in a term, the n-th new one (from 0) to "b" + `seed` + n, and the labels it gave (by old node).
 
     The label is "b", the seed's 12 hex digits, then n in 19 hex digits: 32 hex digits in all, a
     128-bit number, which Oxigraph keeps inline in 16 bytes (a longer label that is not such a
@@ -72,7 +72,7 @@ def _renamer(seed: str):
             return TR(term(t.subject), t.predicate, term(t.object))
         return t
 
-    return term
+    return term, labels
 
 
 def _check_graph(name, named_graphs: bool, display: str, data: bytes, prefixes: dict[str, str]) -> None:

@@ -6,7 +6,7 @@ import itertools
 
 import click
 
-from .. import formats, progress
+from .. import exporting, formats, progress
 from ..errors import ExitCode, UsageError
 from . import OUTPUT_OPTION, REASONER_OPTION, Ctx
 from .output import Output, graph_format, write_options
@@ -47,13 +47,12 @@ def export(ctx: Ctx, fmt, part, inferred, output, reasoner):
     total = sum(loaded.counts.get(n, 0) for n in names + (["inferred"] if inferred else []) + (["named"] if named and keeps else []))
 
     def counted(triples):
-        for i, t in enumerate(triples, 1):
-            if i % 10000 == 0:
-                report("exporting", i, total)
-            yield t
+        if report is progress.NOTHING:
+            return triples  # no terminal to report to: no step per triple
+        return _reported(triples, report, total)
 
     # The part's default-graph triples, then its named graphs' quads where the format keeps them.
-    things = itertools.chain(loaded.triples(part, inferred), loaded.named_quads(part) if keeps else ())
+    things = itertools.chain(exporting.statements(loaded, part, inferred), loaded.named_quads(part) if keeps else ())
     chosen.write(counted(things), out.buffer, options)
     out.commit()
     if named and not keeps:
@@ -63,3 +62,10 @@ def export(ctx: Ctx, fmt, part, inferred, output, reasoner):
             err=True,
         )
     return ExitCode.OK
+
+
+def _reported(triples, report, total: int):
+    for i, t in enumerate(triples, 1):
+        if i % 10000 == 0:
+            report("exporting", i, total)
+        yield t

@@ -10,23 +10,41 @@ from pathlib import Path
 
 from .. import formats
 from ..errors import KgError, UsageError
-from ..fsutil import atomic_write
 
 
 class Output:
-    """stdout, or -o FILE written atomically (nothing half-written on error)."""
+    """stdout, or -o FILE written atomically (nothing half-written on error).
+
+    Standard output is held in memory until the command succeeds. A file is written as it
+    comes into a temporary file beside it (.NAME.*.tmp, which no home reads as data), renamed
+    into place by `commit`: an export of millions of triples is not held in memory twice, and a
+    failure (or a timeout) removes the temporary file and leaves FILE as it was.
+    """
 
     def __init__(self, path: str | None):
         self.path = path
-        # Held in memory until the command succeeds: nothing half-written on error or timeout.
-        self.buffer = io.BytesIO()
+        self._tmp: str | None = None
+        if self.to_stdout:
+            self.buffer = io.BytesIO()
+            return
+        target = Path(self.path)
+        if not target.parent.is_dir():  # -o writes a file; it does not make directories
+            raise KgError(f"cannot write: {os.strerror(errno.ENOENT)}", path=self.path)
+        import tempfile
+        import weakref
+
+        try:
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        except OSError as e:
+            raise KgError(f"cannot write: {e.strerror}", path=self.path) from e
+        self.buffer = _Written(os.fdopen(fd, "wb"), self.path)
+        self._discard = weakref.finalize(self, _discard, self.buffer.file, self._tmp)  # unless committed
 
     @property
     def to_stdout(self) -> bool:
         return self.path is None or self.path == "-"
 
     def commit(self) -> None:
-        self.buffer.seek(0)
         if self.to_stdout:
             out = sys.stdout.buffer
             try:
@@ -37,12 +55,41 @@ class Output:
                 # devnull so the interpreter's last flush does not fail again (Python docs, 'SIGPIPE').
                 os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
             return
-        if not Path(self.path).parent.is_dir():  # -o writes a file; it does not make directories
-            raise KgError(f"cannot write: {os.strerror(errno.ENOENT)}", path=self.path)
         try:
-            atomic_write(Path(self.path), self.buffer.getbuffer(), fsync=False)
+            self.buffer.file.close()
+            os.replace(self._tmp, self.path)
         except OSError as e:
             raise KgError(f"cannot write: {e.strerror}", path=self.path) from e
+        self._discard.detach()
+
+
+class _Written:
+    """A file being written whose write errors (a full disk) are KgErrors naming the output."""
+
+    def __init__(self, file, path: str):
+        self.file = file
+        self.path = path
+
+    def write(self, data) -> int:
+        try:
+            return self.file.write(data)
+        except OSError as e:
+            raise KgError(f"cannot write: {e.strerror}", path=self.path) from e
+
+    def flush(self) -> None:
+        self.file.flush()
+
+
+def _discard(file, tmp: str) -> None:
+    """Close and remove an output's temporary file (it was not committed)."""
+    try:
+        file.close()
+    except OSError:
+        pass
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
 
 
 def terminal_width() -> int | None:

@@ -57,12 +57,14 @@ def _build(home: Home, target: Path, wanted: Wanted, base: Path | None, progress
     prefixes = {rel: p for rel, p in prefixes.items() if any(rel in wanted.files[part] for part in ("ontology", "data", "shapes"))}
     store = ox.Store(str(target))
     kgtool = todo.reasoning and wanted.reasoner == "kgtool"
-    redo, added, as_text = _load_files(home, store, todo, wanted, old["files"]["data"] if old else {}, prefixes, kgtool, progress)
+    parsed = dict(old.get("parsed", {})) if old is not None else {}
+    redo, added, as_text = _load_files(home, store, todo, wanted, old["files"]["data"] if old else {}, prefixes, kgtool, progress, parsed)
     if todo.reasoning:
         incremental = added is not None and not todo.ontology and old["reasoner"] == wanted.reasoner == "kgtool" and (target / SCHEMA_CLOSURE).is_file()
         redo.append(reasoning.update(store, REASONED, wanted.reasoner, target / SCHEMA_CLOSURE, added if incremental else None, as_text, progress))
     store.flush()
     counts = _finish(store, target, todo, progress)
+    overlap = _overlap(store)
     del store
     meta = {
         "format": CACHE_FORMAT,
@@ -71,14 +73,16 @@ def _build(home: Home, target: Path, wanted: Wanted, base: Path | None, progress
         "files": wanted.files,
         "prefixes": prefixes,
         "counts": counts,
+        "parsed": parsed,  # triples parsed from the files, by graph: more than `counts` when files repeat a triple
+        "overlap": overlap,  # triples both in the ontology and in the data
         "rebuilt": redo,
     }
     (target / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return meta
 
 
-def _load_files(home: Home, store: ox.Store, todo: Plan, wanted: Wanted, old_data: dict, prefixes: dict, kgtool: bool, progress: Progress | None) -> tuple[list[str], list | None, dict]:
-    """Parse the files the plan redoes into their graphs (and `prefixes`).
+def _load_files(home: Home, store: ox.Store, todo: Plan, wanted: Wanted, old_data: dict, prefixes: dict, kgtool: bool, progress: Progress | None, parsed: dict) -> tuple[list[str], list | None, dict]:
+    """Parse the files the plan redoes into their graphs (and `prefixes`, and `parsed`: the triples and named-graph quads parsed, by part).
 
     `kgtool`: whether kgtool's reasoner will run. Returns the parts parsed, the triples new to
     the graph when data files were only added (else None), and the N-Triples of the graphs
@@ -100,7 +104,12 @@ def _load_files(home: Home, store: ox.Store, todo: Plan, wanted: Wanted, old_dat
     as_text: dict = {}
     for graph, rels, clear in parts:
         # Only data files keep named graphs (see the package's docstring); elsewhere they are refused.
-        triples, named, file_prefixes = _parse(home, rels, graph == DATA, progress, done, total)
+        triples, named, file_prefixes, blank = _parse(home, rels, graph == DATA, progress, done, total)
+        part = {ONTOLOGY: "ontology", DATA: "data", SHAPES: "shapes"}[graph]
+        parsed[part] = len(triples) + (0 if clear else parsed.get(part, 0))
+        parsed["blank"] = {**parsed.get("blank", {}), **blank}  # the files with blank nodes (for export: they are relabelled)
+        if graph == DATA:
+            parsed["named"] = len(named) + (0 if clear else parsed.get("named", 0))
         if clear:
             store.clear_graph(graph)
             if graph == DATA:
@@ -115,7 +124,7 @@ def _load_files(home: Home, store: ox.Store, todo: Plan, wanted: Wanted, old_dat
             as_text[graph] = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
         del triples, named
         prefixes.update(file_prefixes)
-        redo.append({ONTOLOGY: "ontology", DATA: "data", SHAPES: "shapes"}[graph])
+        redo.append(part)
     return redo, added, as_text
 
 
@@ -139,23 +148,25 @@ def _finish(store: ox.Store, target: Path, todo: Plan, progress: Progress | None
     return counts
 
 
-def _parse(home: Home, rels: dict[str, str], named_graphs: bool, progress: Progress | None, done: list[int], total: int) -> tuple[list[ox.Triple], list[ox.Quad], dict[str, dict]]:
-    """The default-graph triples, the named-graph quads and the prefixes of files {relative path: sha256}."""
+def _parse(home: Home, rels: dict[str, str], named_graphs: bool, progress: Progress | None, done: list[int], total: int) -> tuple[list[ox.Triple], list[ox.Quad], dict[str, dict], dict[str, bool]]:
+    """The default-graph triples, the named-graph quads, the prefixes and whether each has blank nodes, of files {relative path: sha256}."""
     from .. import rdfio
 
     triples: list[ox.Triple] = []
     quads: list[ox.Quad] = []
     prefixes: dict[str, dict] = {}
+    blank: dict[str, bool] = {}
     for rel in sorted(rels):
         # The file's digest seeds its blank node labels (as rdfmerge.content_seed would, without hashing again).
         parsed = rdfio.parse_file(home.root / rel, display=rel, named_graphs=named_graphs, seed=rels[rel][:12])
         triples.extend(parsed.triples)
         quads.extend(parsed.quads)
         prefixes[rel] = dict(parsed.prefixes)
+        blank[rel] = parsed.blank_nodes > 0
         done[0] += 1
         if progress:
             progress("loading", done[0], total)
-    return triples, quads, prefixes
+    return triples, quads, prefixes, blank
 
 
 def _quads(triples, graph):
@@ -164,6 +175,11 @@ def _quads(triples, graph):
 
 def _count(store: ox.Store, graph: ox.NamedNode) -> int:
     return int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))[0].value)
+
+
+def _overlap(store: ox.Store) -> int:
+    """How many triples of the ontology graph the data graph holds too (the ontology is the small one)."""
+    return sum(1 for q in store.quads_for_pattern(None, None, None, ONTOLOGY) if next(iter(store.quads_for_pattern(q.subject, q.predicate, q.object, DATA)), None) is not None)
 
 
 def _readable_back(nquads: bytes) -> bool:

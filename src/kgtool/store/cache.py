@@ -13,7 +13,7 @@ from ..errors import HomeError
 from ..fsutil import atomic_write
 from ..home import Home
 
-CACHE_FORMAT = "6"  # bump when the layout of the cache changes (6: named graphs, blank nodes labelled per file)
+CACHE_FORMAT = "7"  # bump when the layout of the cache changes (6: named graphs, blank nodes labelled per file; 7: the meta counts the triples parsed, for export)
 RACY_SECONDS = 2.0  # a file's digest memo is trusted only if the file was this old when hashed
 META = "kgtool-meta.json"
 # A small store is also dumped as N-Quads and opened in memory: loading a few thousand quads
