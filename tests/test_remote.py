@@ -242,6 +242,46 @@ def test_a_config_file_home_without_a_graph_store_pushes_with_insert_data(kg, se
         assert kg("--home", str(config), "query", "-n", name).stdout == kg("query", "-n", name).stdout
 
 
+@needs_oxigraph
+def test_a_config_file_may_rename_kgtools_graphs_on_the_server(kg, server, tmp_path):
+    config = tmp_path / "server.json"
+    renamed = {"urn:kgtool:graph:data": "http://example.org/g/conflict-data", "urn:kgtool:graph:meta": "http://example.org/g/kgtool-meta"}
+    config.write_text(json.dumps({"url": server.url, "graphs": renamed}), encoding="utf-8")
+    assert kg("push", str(config)).exit_code == 0
+    assert kg("--home", str(config), "query", "-n", "casualty-claims").stdout == kg("query", "-n", "casualty-claims").stdout
+    assert kg("--home", str(config), "query", "ASK { cfr:armenia cf:memberOf cfr:csto }", "--no-reason").exit_code == 0
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/g/conflict-data> { ?s ?p ?o } }"
+    answer = httpx.post(server.url + "/query", data={"query": count}, headers={"Accept": "text/csv"}).text
+    assert answer.split()[-1] == str(json.loads(kg("stats", "--format", "json").stdout)["triples"]["data"])
+
+
+@needs_oxigraph
+def test_two_overlapping_pushes_leave_the_home_incomplete_not_mixed(kg, tiny_home, tmp_path, monkeypatch):
+    from kgtool.remote.http import Client
+
+    running = OxigraphServer(tmp_path / "db")
+    real = Client.post_dataset
+    calls = []
+
+    def overlapped(self, quads, timeout=None):
+        calls.append(1)
+        if len(calls) == 1:  # another machine pushes another home while this push sends its graphs
+            assert kg("--home", str(tiny_home), "push", running.url).exit_code == 0
+        return real(self, quads, timeout)
+
+    monkeypatch.setattr(Client, "post_dataset", overlapped)
+    try:
+        result = kg("push", running.url)
+        assert result.exit_code == 2
+        assert result.stderr == f"Error: another push to {running.url} overlapped this one; the home there is left incomplete: push again\n"
+        assert "holds no complete kgtool home" in kg("--home", running.url, "query", "ASK {}").stderr
+        monkeypatch.setattr(Client, "post_dataset", real)
+        assert kg("push", running.url).exit_code == 0
+        assert kg("--home", running.url, "query", "-n", "timeline").stdout == kg("query", "-n", "timeline").stdout
+    finally:
+        running.stop()
+
+
 def test_a_config_file_may_be_toml(tmp_path):
     from kgtool.remote.home import read_config
 

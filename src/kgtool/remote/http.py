@@ -58,12 +58,13 @@ class Endpoints:
     auth: str = "none"  # none | basic | digest
     timeout: float = 60.0  # seconds, for every request unless the caller gives its own
     graphs: dict[str, str] = field(default_factory=dict)  # kgtool's graph IRI -> the server's, where they differ
+    bulk: bool = False  # the store endpoint is Oxigraph's: load without a transaction (~30 % faster; push writes its meta graph last anyway)
 
     @classmethod
     def oxigraph(cls, url: str) -> Endpoints:
         """The endpoints of an Oxigraph server at `url` (/query, /update, /store)."""
         base = url.rstrip("/")
-        return cls(query=base + "/query", update=base + "/update", store=base + "/store", auth="auto")
+        return cls(query=base + "/query", update=base + "/update", store=base + "/store", auth="auto", bulk=True)
 
 
 class Client:
@@ -143,8 +144,8 @@ class Client:
 
         The media type is one that `accept` lists, else a RemoteError."""
         form = [("query", text)]
-        form += [("default-graph-uri", self._graph(g)) for g in (default_graphs or [NO_GRAPH])]
-        form += [("named-graph-uri", self._graph(g)) for g in (named_graphs or [NO_GRAPH])]
+        form += [("default-graph-uri", self.graph(g)) for g in (default_graphs or [NO_GRAPH])]
+        form += [("named-graph-uri", self.graph(g)) for g in (named_graphs or [NO_GRAPH])]
         from urllib.parse import urlencode
 
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
@@ -164,9 +165,11 @@ class Client:
 
     def post_dataset(self, quads: Iterable[bytes], timeout: float | None = None) -> None:
         """Add a dataset, streamed as N-Quads, to the Graph Store (one request: blank nodes stay shared across graphs)."""
-        self._send("POST", self.endpoints.store, "the upload", timeout, content=quads, headers={"Content-Type": N_QUADS})
+        url = self.endpoints.store + ("?no_transaction" if self.endpoints.bulk else "")
+        self._send("POST", url, "the upload", timeout, content=quads, headers={"Content-Type": N_QUADS})
 
-    def _graph(self, iri: str) -> str:
+    def graph(self, iri: str) -> str:
+        """The server's name of one of kgtool's graphs (a config file's [graphs] may rename them)."""
         return self.endpoints.graphs.get(iri, iri)
 
 

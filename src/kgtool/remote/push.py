@@ -9,10 +9,11 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from .. import __version__
-from ..errors import HomeError, UsageError
+from ..errors import HomeError, RemoteError, UsageError
 from ..progress import current as current_progress
 from .http import chunks
-from .layout import GENERATION, HOLDS, HOME, KGTOOL_GRAPHS, META, NAME, QUERIES, STATE, TEXT, VERSION, query_node
+from ..vocab import XSD
+from .layout import GENERATION, HOLDS, HOME, KGTOOL_GRAPHS, META, NAME, PUSH, PUSHING, QUERIES, STATE, TEXT, VERSION, query_node
 
 BATCH = 10_000  # quads serialized at a time
 
@@ -30,12 +31,17 @@ class Pushed:
 def push(home, target: str, reasoner: str | None = None) -> Pushed:
     """Replace what kgtool put on the server `target` (a URL or a config file) with `home`'s graphs; return what was written.
 
-    Order: (1) the meta graph is replaced by a list of the graphs about to be written and no
-    generation, so the home reads as incomplete from then on and a later push knows what to
-    clean; (2) those graphs are dropped and the dataset is sent in one request (blank nodes
-    shared across graphs stay shared); (3) the meta graph is written whole. A push cut off
-    anywhere before (3) leaves a home that every command refuses as incomplete, never a wrong one.
+    Order: (1) the meta graph is replaced by a list of the graphs about to be written, this
+    push's token and no generation, so the home reads as incomplete from then on and a later
+    push knows what to clean; (2) those graphs are dropped and the dataset is sent in one
+    request (blank nodes shared across graphs stay shared); (3) the meta graph is written
+    whole, in one update that lands only while the token is still this push's. A push cut off
+    anywhere before (3) leaves a home that every command refuses as incomplete, never a wrong
+    one; two pushes that overlap leave it incomplete too (RemoteError: push again), as the one
+    that finds its token gone drops the meta graph.
     """
+    import uuid
+
     from ..stats import home_conforms
     from ..store import load
     from . import names_remote
@@ -54,30 +60,33 @@ def push(home, target: str, reasoner: str | None = None) -> Pushed:
     queries = {name: path.read_text(encoding="utf-8") for name, path in home.query_files().items()}
     remote = resolve(target)
     client = remote.client
+    meta_graph = client.graph(META.value)
+    token = ox.Quad(HOME, PUSHING, ox.Literal(uuid.uuid4().hex), ox.NamedNode(meta_graph))
     old = read_meta(client, complete=False) or {}
     graphs = [*KGTOOL_GRAPHS, *named]
-    stale = sorted(set(old.get("graphs", [])) - {g.value for g in graphs})
+    listed = sorted({*old.get("graphs", []), *(g.value for g in graphs)})  # kgtool's names; the server's come from client.graph
     # (1) from here the home on the server is incomplete
-    client.update(f"DROP SILENT GRAPH <{META.value}> ;\n" + _insert([ox.Quad(HOME, HOLDS, ox.NamedNode(g), META) for g in sorted({*old.get("graphs", []), *(g.value for g in graphs)})]))
+    client.update(f"DROP SILENT GRAPH <{meta_graph}> ;\n" + _insert([token, *(ox.Quad(HOME, HOLDS, ox.NamedNode(g), token.graph_name) for g in listed)]))
     # (2) the graphs, replaced
-    client.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in [*(g.value for g in graphs), *stale]))
+    client.update(" ;\n".join(f"DROP SILENT GRAPH <{client.graph(g)}>" for g in listed))
     total = sum(loaded.counts.get(part, 0) for part in ("ontology", "data", "shapes", "inferred", "named")) + len(queries)
     sent = {"quads": 0}
 
     def quads() -> Iterator[ox.Quad]:
         for g in graphs:
             source = _query_quads(queries) if g == QUERIES else loaded.store.quads_for_pattern(None, None, None, g)
+            server = ox.NamedNode(client.graph(g.value))
             for q in source:
                 sent["quads"] += 1
                 if sent["quads"] % 50_000 == 0:
                     report("pushing", sent["quads"], total)
-                yield q
+                yield q if server == g else ox.Quad(q.subject, q.predicate, q.object, server)
 
     if remote.endpoints.store:
         client.post_dataset(chunks(_nquads(quads())), timeout=0)
     else:  # no Graph Store: one INSERT DATA, streamed
         client.update(chunks(_insert_stream(quads())), timeout=0)
-    # (3) the meta graph, last
+    # (3) the meta graph, last, while the token is this push's
     generation = int(old.get("generation") or 0) + 1
     state = {
         "reasoner": loaded.reasoner,
@@ -94,12 +103,23 @@ def push(home, target: str, reasoner: str | None = None) -> Pushed:
         "validation": validation,
     }
     meta = [
-        ox.Quad(HOME, GENERATION, ox.Literal(str(generation), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), META),
-        ox.Quad(HOME, VERSION, ox.Literal(__version__), META),
-        ox.Quad(HOME, STATE, ox.Literal(json.dumps(state)), META),  # keys in their order: prefixes are tried in order
-        *(ox.Quad(HOME, HOLDS, g, META) for g in graphs),
+        ox.Triple(HOME, GENERATION, ox.Literal(str(generation), datatype=ox.NamedNode(XSD + "integer"))),
+        ox.Triple(HOME, VERSION, ox.Literal(__version__)),
+        ox.Triple(HOME, PUSH, token.object),
+        ox.Triple(HOME, STATE, ox.Literal(json.dumps(state))),  # keys in their order: prefixes are tried in order
+        *(ox.Triple(HOME, HOLDS, g) for g in graphs),
     ]
-    client.update(f"DROP SILENT GRAPH <{META.value}> ;\n" + _insert(meta))
+    body = ox.serialize(meta, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    client.update(
+        f"DELETE {{ GRAPH <{meta_graph}> {{ ?s ?p ?o }} }}\nINSERT {{ GRAPH <{meta_graph}> {{\n{body}}} }}\n"
+        f"WHERE {{ GRAPH <{meta_graph}> {{ {token.subject} {token.predicate} {token.object} . ?s ?p ?o }} }}"
+    )
+    landed = read_meta(client)
+    if landed is None or landed.get("push") != token.object.value:
+        client.update(f"DROP SILENT GRAPH <{meta_graph}>")  # the graphs may mix two pushes: incomplete, not wrong
+        raise RemoteError(
+            f"another push to {remote.root} overlapped this one; the home there is left incomplete: push again"
+        )
     return Pushed(remote.root, sent["quads"], len(graphs), generation)
 
 
