@@ -107,7 +107,7 @@ def _new_triples(loaded, triples: list[ox.Triple]) -> list[ox.Triple]:
     return new
 
 
-def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = False, allow_remote: bool = False, allow_merge: bool = False) -> AddOutcome:
+def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = False, allow_remote: bool = False, allow_merge: bool = False, locate: bool = True) -> AddOutcome:
     """Validate `files` with the home and merge them all or nothing; a refusal changes nothing.
 
     Raises HomeError for the bundled home, InputError for a file that cannot be read.
@@ -122,7 +122,7 @@ def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = F
     with home_lock(home):  # validate and write against one state of the home
         _remove_stale_temporaries(home)
         for _attempt in range(ATTEMPTS):
-            outcome, state, new = _assess(home, submission, submitted, digest, strict, dry_run, allow_merge)
+            outcome, state, new = _assess(home, submission, submitted, digest, strict, dry_run, allow_merge, locate)
             if outcome.reason or dry_run:
                 return outcome
             if _state(home) != state:
@@ -133,7 +133,7 @@ def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = F
     raise KgError(f"the home's files kept changing while the submission was validated ({ATTEMPTS} tries); try again")
 
 
-def _assess(home: Home, submission: Submission, submitted: int, digest: str, strict: bool, dry_run: bool, allow_merge: bool = False):
+def _assess(home: Home, submission: Submission, submitted: int, digest: str, strict: bool, dry_run: bool, allow_merge: bool = False, locate: bool = True):
     """Validate against the home as it is now → (outcome, the state judged, the new triples)."""
     from .store import DATA, load
 
@@ -148,7 +148,7 @@ def _assess(home: Home, submission: Submission, submitted: int, digest: str, str
     outcome.new_subjects = sorted(
         {t.subject.value for t in new if isinstance(t.subject, ox.NamedNode) and not any(True for _ in loaded.store.quads_for_pattern(t.subject, None, None, DATA))}
     )
-    report = validate_submission(loaded, submission, **({"allow_merge": True} if allow_merge else {}))
+    report = validate_submission(loaded, submission, **({"allow_merge": True} if allow_merge else {}), **({} if locate else {"locate": False}))
     outcome.report = report
     violations = len(report.at_least("violation"))  # custom severities rank as violations
     warnings = len(report.at_least("warning")) - violations

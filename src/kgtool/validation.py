@@ -207,9 +207,12 @@ def _report(full, prefixes: dict[str, str], **figures) -> Report:
 # --------------------------------------------------------------------------------------
 # entry points
 # --------------------------------------------------------------------------------------
-def validate_submission(loaded, submission: submitted.Submission, allow_merge: bool = False) -> Report:
+def validate_submission(loaded, submission: submitted.Submission, allow_merge: bool = False, locate: bool = True) -> Report:
     """Validate a parsed submission together with the part of the home it touches, under the home's shapes,
-    and its consistency with the home under OWL RL (`consistency`; a merge of the home's entities is refused unless `allow_merge`)."""
+    and its consistency with the home under OWL RL (`consistency`; a merge of the home's entities is refused unless `allow_merge`).
+
+    `locate`: name the file and line that describe each result's focus node (an importer, whose
+    file is its own temporary one, points at its rows instead)."""
     prefixes = dict(submission.prefixes)
     prefixes.update(loaded.prefixes)
     if not submission.triples:
@@ -227,7 +230,7 @@ def validate_submission(loaded, submission: submitted.Submission, allow_merge: b
         checked_triples=len(data),
     )
     _add_consistency(report, loaded, submission, allow_merge)
-    for r in report.results:  # name the file (and line) that first describes each result's focus node
+    for r in report.results if locate else ():  # name the file (and line) that first describes each result's focus node
         found = submission.where(r.focus_iri) if r.focus_iri is not None else None
         if found is not None:
             r.file, r.line = found

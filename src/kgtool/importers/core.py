@@ -190,7 +190,7 @@ def run(importer: ModuleType, home: Home, files: list[str], *, dry_run: bool = F
         more = f"+{len(files) - 1}" if len(files) > 1 else ""
         target = Path(tmp) / f"{importer.NAME}-{stem}{more}.nt"
         converted = convert(importer, home, files, target, progress, options)
-        outcome = submission.add(home, [str(target)], dry_run=dry_run)
+        outcome = submission.add(home, [str(target)], dry_run=dry_run, locate=False)  # _locate names the rows
         if outcome.report is not None and outcome.report.results:
             _locate(importer, home, files, outcome.report.results, options)
     return ImportOutcome(converted, outcome)

@@ -99,6 +99,7 @@ class StoreView(Known):
         self.graphs = (*graphs.asserted, graphs.inferred)
         self.stand_ins = stand_ins  # the chain stand-in predicates (not stored): joins of two stored ones
         self.term = Terms()
+        self._subjects: dict[str, bool] = {}  # whether a term is a subject in the store (a big submission's mostly are not)
         same = ox.NamedNode(OWL + "sameAs")
         self.equalities = any(next(iter(store.quads_for_pattern(None, same, None, g)), None) is not None for g in self.graphs)
 
@@ -110,7 +111,10 @@ class StoreView(Known):
         s, p, o = t
         if s[0] == '"' or p[0] != "<" or p.startswith(CHAIN_PREFIX):
             return False
-        return next(iter(self._quads(self.term(s), self.term(p), self.term(o))), None) is not None
+        subject = self._subjects.get(s)
+        if subject is None:  # one lookup per subject spares one per triple about a new node
+            subject = self._subjects[s] = next(iter(self._quads(self.term(s), None, None)), None) is not None
+        return subject and next(iter(self._quads(self.term(s), self.term(p), self.term(o))), None) is not None
 
     def objects(self, p: str, s: str) -> list[str]:
         if s[0] == '"':
