@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from ..terms import render_term, shorten
+from ..vocab import CF, OWL, PROV, RDF, RDFS
 
 Select = Callable[..., list[dict[str, Any]]]  # App.select: (query text, bindings, inferred=True) -> rows of {variable: term}
 
@@ -17,19 +18,14 @@ Select = Callable[..., list[dict[str, Any]]]  # App.select: (query text, binding
 # thousands of events): enough to read, bounded in time and size. A full list is one query away.
 ROWS = 1000
 
-PREFIXES = """
-PREFIX cf:   <https://w3id.org/kgtool/conflict#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
+PREFIXES = "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in (("cf", CF), ("owl", OWL), ("prov", PROV), ("rdf", RDF), ("rdfs", RDFS)))
 
 # Each query of the entity page binds ?e to the entity (sparql.run's bindings) and runs over
 # the home's graph with its entailments, unless it says it reads the asserted triples only.
 LABEL = PREFIXES + "SELECT ?label WHERE { ?e rdfs:label ?label } ORDER BY ?label"
 TYPES = PREFIXES + """
 SELECT DISTINCT ?type WHERE { ?e a ?type . ?type a ?classKind
-  FILTER (?classKind IN (<http://www.w3.org/2002/07/owl#Class>, rdfs:Class))
+  FILTER (?classKind IN (owl:Class, rdfs:Class))
   FILTER NOT EXISTS { ?e a ?narrower . ?narrower rdfs:subClassOf ?type FILTER (?narrower != ?type) } }
 ORDER BY ?type"""
 # what the sources say of the entity itself: its own evidence, and the source it comes from

@@ -15,7 +15,7 @@
     requestConfig: { endpoint: origin + "/query", method: "POST" },
     copyEndpointOnNewTab: true,
     persistenceId: null, // every visit starts from the home's own first query
-    populateFromUrl: false,
+    populateFromUrl: true, // a shared link (the share button) opens its query
     autofocus: true,
     yasqe: {
       value: config.initialQuery,
