@@ -555,6 +555,14 @@ def test_a_generated_token_is_printed_once_and_works(tmp_path, _home_template, c
     assert submissions(home) == []  # a dry run writes nothing
 
 
+def test_a_remote_home_is_not_served(cache):
+    result = subprocess.run([sys.executable, "-m", "kgtool", "--home", "http://127.0.0.1:9/", "serve", "--port", "0"], capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "XDG_CACHE_HOME": str(cache)})
+    assert (result.returncode, result.stderr) == (
+        2, "Error: kgtool serve serves a local home (a directory, or the bundled graph), not a remote one; a SPARQL server serves itself\n"
+    )
+
+
 def test_allow_add_on_the_bundled_graph_is_an_error_before_listening(cache):
     result = subprocess.run([sys.executable, "-m", "kgtool", "serve", "--port", "0", "--allow-add"], capture_output=True, text=True, timeout=120,
                             env={**{k: v for k, v in os.environ.items() if k != "KGTOOL_HOME"}, "XDG_CACHE_HOME": str(cache)})
@@ -564,9 +572,11 @@ def test_allow_add_on_the_bundled_graph_is_an_error_before_listening(cache):
     )
 
 
-def test_sigterm_stops_the_server_cleanly(cache):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_sigterm_or_ctrl_c_stops_the_server_cleanly(cache, signum):
     served = Served(["serve", "--port", "0"], cache)
     assert http(server_url := served.url)[0] == 200
+    served.process.send_signal(signum)
     code, stderr = served.stop()
     assert code == 0
     assert stderr.rstrip().splitlines()[-1] == "Stopped."
