@@ -600,6 +600,19 @@ def test_the_entity_page_shows_the_operation_with_the_article_s_quotes(server):
     assert 'id="timeline"' in page and "by 2023-09-23" in page
 
 
+def test_the_entity_page_of_azerbaijan_has_its_wars_on_a_timeline_in_date_order(server):
+    """The dated events Azerbaijan fought in, with the dates test_competency_queries' timeline gives them."""
+    page = http(q(server.url + "entity", iri=CFR + "azerbaijan"))[2].decode()
+    timeline = page[page.index('id="timeline"'):]
+    items = re.findall(r"<li><time>([^<]*)</time> <a [^>]*>([^<]*)</a></li>", timeline)
+    assert items == [
+        ("by 2020", "decades of skirmishes before 2020"),
+        ("from 2020", "Second Karabakh War"),
+        ("2022-09", "September 2022 fighting"),
+        ("by 2023-09-23", "Azerbaijan’s military operation in Nagorno-Karabakh (2023)"),
+    ]
+
+
 def test_the_entity_page_takes_a_prefixed_name_and_refuses_what_is_not_an_iri(server):
     assert http(q(server.url + "entity", iri="cfr:azerbaijan"))[0] == 200
     status, _, body = http(q(server.url + "entity", iri="not an <iri>"))

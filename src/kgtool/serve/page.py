@@ -78,7 +78,10 @@ SELECT DISTINCT ?event ?label ?when ?kind WHERE {
   FILTER (BOUND(?date) || BOUND(?start) || BOUND(?notAfter) || BOUND(?notBefore))
   BIND (COALESCE(STR(?date), STR(?start), STR(?notAfter), STR(?notBefore)) AS ?when)
   BIND (IF(BOUND(?date), "", IF(BOUND(?start), "from", IF(BOUND(?notAfter), "by", "after"))) AS ?kind)
-} ORDER BY ?when ?label LIMIT %d""" % ROWS
+  # as queries/timeline.rq: at the same date, what had happened by then first, then exact dates
+  # and intervals, then what happened after it
+  BIND (IF(BOUND(?date) || BOUND(?start), 1, IF(BOUND(?notAfter), 0, 2)) AS ?rank)
+} ORDER BY ?when ?rank STR(?label) LIMIT %d""" % ROWS
 
 STYLE_LINK = '<link rel="stylesheet" href="/static/kgtool.css">'
 
