@@ -180,3 +180,18 @@ def test_the_entity_box_opens_azerbaijan_by_its_prefixed_name(server, visit, art
     assert "Azerbaijan claims the region as it falls under its territorial boundaries" in facts
     visit.shot(artifacts, "entity-azerbaijan")
     assert visit.outside() == [] and visit.errors == []
+
+
+def test_a_refused_query_shows_the_server_s_one_line_reason_and_reaches_nothing(server, visit, artifacts):
+    page = visit.page
+    page.goto(server.url)
+    page.wait_for_selector(".CodeMirror")
+    page.click(".CodeMirror")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector(".yasr .errorResult, .yasr :text('is refused')")
+    assert "Error: SERVICE <http://example.org/sparql> is refused: queries do not reach the network" in page.inner_text(".yasr")
+    visit.shot(artifacts, "refused-query")
+    assert visit.outside() == [] and visit.errors == []
