@@ -357,8 +357,11 @@ def test_the_crosswalk_ids_match_the_projects_checked_wikidata_ids(name, code):
 def test_a_code_is_linked_only_when_the_crosswalk_gives_it_one_id_under_that_name():
     assert crosswalk.qid(371, "Armenia") == "Q399"
     assert crosswalk.qid(373, "Azerbaijan") == "Q227"
-    assert crosswalk.qid(365, "Russia") is None  # Russia, Soviet Union, Russian Empire, RSFSR
-    assert crosswalk.qid(640, "Turkey") is None  # Turkey and the Ottoman Empire
+    # 365 is Russia, the Soviet Union, the Russian Empire and the RSFSR: GED's name for it is none of them
+    assert crosswalk.qid(365, "Russia (Soviet Union)") is None
+    assert crosswalk.qid(365, "Russia") == "Q159"  # the one of the four that Wikidata names so
+    assert crosswalk.qid(640, "Turkey") == "Q43"  # 640 is Turkey and the Ottoman Empire: the name tells them apart
+    assert crosswalk.qid(640, "Ottoman Empire") == "Q12560"
     assert crosswalk.qid(371, "Azerbaijan") is None  # the code and the name disagree
     assert crosswalk.qid(9999, "Nowhere") is None
 
@@ -367,3 +370,21 @@ def test_the_crosswalk_ships_with_its_licence():
     data = REPO / "src" / "kgtool" / "importers" / "data"
     assert (data / "histwardb-LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     assert len(crosswalk.table()) > 100
+
+
+def test_turkeys_government_is_linked_to_the_homes_turkey_and_russia_soviet_union_to_nothing(fresh, tmp_path):
+    # ged-b.csv's 365 row, turned into a row of the Government of Turkey (G-W 640, which the
+    # crosswalk gives to Turkey and to the Ottoman Empire: the name tells them apart)
+    row = ged_row(GED_B, "900006")
+    row.update(id="900007", relid="TUR-2023-1-90105-1", conflict_name="Turkey: Fictitious Front", dyad_name="Government of Turkey - Fictitious Front",
+               side_a="Government of Turkey", side_a_dset_id="9640", side_a_new_id="9640", gwnoa="640", country="Turkey", country_id="640",
+               conflict_dset_id="90005", conflict_new_id="90005", dyad_dset_id="90105", dyad_new_id="90105")
+    target = tmp_path / "turkey.csv"
+    with open(target, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerows([row, ged_row(GED_B, "900006")])
+    result = run("--home", str(fresh), "import", "ucdp-ged", str(target), "--release", "24.1")
+    assert result.exit_code == 0, result.stderr
+    assert select(fresh, f"SELECT ?s WHERE {{ <{CFR}ucdp-actor-9640> cf:affiliatedWith ?s }}") == [{"s": CFR + "turkey"}]
+    assert select(fresh, f"SELECT ?s WHERE {{ <{CFR}ucdp-actor-9365> cf:affiliatedWith ?s }}") == []

@@ -4,7 +4,8 @@ The table is data/histwardb-crosswalk.csv, copied unchanged from the `histwardb`
 version 0.5.2 (https://github.com/VincenzoManto/histwardb, file histwardb/data/crosswalk.csv;
 MIT licence, data/histwardb-LICENSE): one row per polity, with its Wikidata id, name, COW
 code and name, and G-W code. A code names a Wikidata item only when exactly one row carries
-it: 365 is Russia, the Soviet Union, the Russian Empire and the RSFSR, so 365 names none.
+it under the dataset's name (`qid`): 365 is Russia, the Soviet Union, the Russian Empire and
+the RSFSR, and GED's 'Russia (Soviet Union)' is none of their names, so it names none.
 """
 
 from __future__ import annotations
@@ -37,14 +38,18 @@ def table() -> dict[int, tuple[Polity, ...]]:
 
 
 def qid(code: int, name: str) -> str | None:
-    """The one Wikidata id of G-W `code`, if the crosswalk gives exactly one and its name is `name`; else None.
+    """The Wikidata id the crosswalk gives G-W `code` under `name`, if exactly one; else None.
 
     `name` is the state's name as the dataset writes it (GED's 'Government of Armenia' gives
-    'Armenia'); a code whose polity is named otherwise is not linked.
+    'Armenia'). A code carried by one polity links when that polity has the name (Wikidata's or
+    the COW list's); a code carried by several links to the one whose Wikidata name it is (640:
+    'Turkey' is Turkey, not the Ottoman Empire). GED's 'Russia (Soviet Union)' names none of
+    the four polities of 365, so it stays unlinked.
     """
     polities = table().get(code, ())
-    if len(polities) != 1:
-        return None
-    p = polities[0]
     wanted = name.strip().casefold()
-    return p.qid if wanted in (p.name.casefold(), p.cow_name.casefold()) else None
+    if len(polities) == 1:
+        p = polities[0]
+        return p.qid if wanted in (p.name.casefold(), p.cow_name.casefold()) else None
+    named = [p for p in polities if p.name.casefold() == wanted]
+    return named[0].qid if len(named) == 1 else None
