@@ -51,7 +51,7 @@ def validate(ctx: Ctx, files, fmt, fail_on, allow_remote, allow_merge):
       kgtool validate new-facts.ttl
       kgtool validate new-facts.ttl --format json --fail-on warning
     """
-    from ..validation import validate as run
+    from ..remote import validate as run
 
     report = run(ctx.home, list(files), allow_remote=allow_remote, allow_merge=allow_merge)
     for note in report.notes:

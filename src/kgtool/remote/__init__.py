@@ -32,6 +32,17 @@ def load(home: Any, reasoner: str | None = None, progress: Any = None, timeout: 
     return remote(home, reasoner=reasoner, timeout=timeout)
 
 
+def validate(home: Any, files: list[str], allow_remote: bool = False, allow_merge: bool = False) -> Any:
+    """validation.validate for a local home; for a remote one, the same judgement, the home read from its server."""
+    if not is_remote(home):
+        from ..validation import validate as local
+
+        return local(home, files, allow_remote=allow_remote, allow_merge=allow_merge)
+    from .checking import validate as remote
+
+    return remote(home, files, allow_remote=allow_remote, allow_merge=allow_merge)
+
+
 def stats(home: Any, check: bool = True) -> dict:
     """stats.stats for a local home; for a remote one, the same figures from its server and its meta graph."""
     if not is_remote(home):

@@ -137,10 +137,35 @@ class RemoteHome:
             raise HomeError(f"cannot create the cache directory {state}: {e.strerror}") from e
         return state
 
-    def _no_files(self, *_args):
-        raise HomeError(f"{self.root} is a remote home: this command works on a local home only (so far: query, export, stats)")
+    def support(self) -> Path:
+        """A directory of what validation reads as files, fetched once per push: the shapes (shapes.nt) and the
+        closed schema of the kgtool reasoner (schema-closure.nt, when the pusher had one)."""
+        from ..fsutil import atomic_write
+        from ..store.cache import SCHEMA_CLOSURE as SCHEMA_FILE
+        from ..store.graphs import SHAPES
+        from .layout import SCHEMA_CLOSURE
+        from .results import solutions, triples
 
-    ontology_files = shape_files = data_files = graph_files = require_writable = _no_files
+        push = self.meta().get("push") or f"generation-{self.meta()['generation']}"
+        folder = self.state_dir() / f"push-{push}"
+        if (folder / "shapes.nt").is_file():
+            return folder
+        folder.mkdir(exist_ok=True)
+        body = self.client.query(f"SELECT ?text WHERE {{ <{SCHEMA_CLOSURE.value}> <{TEXT.value}> ?text }}", [QUERIES.value], [])
+        for row in solutions(body):
+            atomic_write(folder / SCHEMA_FILE, row["text"].value.encode("utf-8"), fsync=False)
+        body, _ = self.client.query_typed("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", [SHAPES.value], [], "application/n-triples")
+        atomic_write(folder / "shapes.nt", ox.serialize(triples(body), None, ox.RdfFormat.N_TRIPLES), fsync=False)  # last: it marks the folder whole
+        return folder
+
+    def shape_files(self) -> list[Path]:
+        """The shapes graph, fetched from the server into a file (validation parses the shapes from files)."""
+        return [self.support() / "shapes.nt"]
+
+    def _no_files(self, *_args):
+        raise HomeError(f"{self.root} is a remote home: this command works on a local home only (so far: query, export, stats, validate)")
+
+    ontology_files = data_files = graph_files = require_writable = _no_files
 
     def relative(self, path) -> str:
         return str(path)

@@ -7,7 +7,7 @@ import pyoxigraph as ox
 from ..store.graphs import DATA, INFERRED, ONTOLOGY, SHAPES
 
 # The same graphs as a local home's store (so that every query sees the same dataset), plus two.
-QUERIES = ox.NamedNode("urn:kgtool:graph:queries")  # the named queries, as text
+QUERIES = ox.NamedNode("urn:kgtool:graph:queries")  # the named queries, and the reasoner's closed schema, as text
 META = ox.NamedNode("urn:kgtool:graph:meta")  # written last by push: without it the home is incomplete
 KGTOOL_GRAPHS = (ONTOLOGY, DATA, SHAPES, INFERRED, QUERIES)
 
@@ -21,6 +21,9 @@ PUSH = ox.NamedNode(KGM + "push")  # the token of the push that wrote the home
 HOLDS = ox.NamedNode(KGM + "graph")  # each graph kgtool put on the server (push replaces them all)
 NAME = ox.NamedNode(KGM + "name")  # of a named query
 TEXT = ox.NamedNode(KGM + "text")  # of a named query
+
+
+SCHEMA_CLOSURE = ox.NamedNode("urn:kgtool:schema-closure")  # its kgm:text: the store's schema-closure.nt (validate's consistency check)
 
 
 def query_node(name: str) -> ox.NamedNode:

@@ -12,8 +12,9 @@ from .. import __version__
 from ..errors import HomeError, RemoteError, UsageError
 from ..progress import current as current_progress
 from .http import chunks
+from ..store.cache import SCHEMA_CLOSURE as SCHEMA_FILE
 from ..vocab import XSD
-from .layout import GENERATION, HOLDS, HOME, KGTOOL_GRAPHS, META, NAME, PUSH, PUSHING, QUERIES, STATE, TEXT, VERSION, query_node
+from .layout import GENERATION, HOLDS, HOME, KGTOOL_GRAPHS, META, NAME, PUSH, PUSHING, QUERIES, SCHEMA_CLOSURE, STATE, TEXT, VERSION, query_node
 
 BATCH = 10_000  # quads serialized at a time
 
@@ -72,9 +73,12 @@ def push(home, target: str, reasoner: str | None = None) -> Pushed:
     total = sum(loaded.counts.get(part, 0) for part in ("ontology", "data", "shapes", "inferred", "named")) + len(queries)
     sent = {"quads": 0}
 
+    closure = loaded.path / SCHEMA_FILE if loaded.path is not None else None
+    closure_text = closure.read_text(encoding="utf-8") if closure is not None and closure.is_file() else None
+
     def quads() -> Iterator[ox.Quad]:
         for g in graphs:
-            source = _query_quads(queries) if g == QUERIES else loaded.store.quads_for_pattern(None, None, None, g)
+            source = _query_quads(queries, closure_text) if g == QUERIES else loaded.store.quads_for_pattern(None, None, None, g)
             server = ox.NamedNode(client.graph(g.value))
             for q in source:
                 sent["quads"] += 1
@@ -123,11 +127,14 @@ def push(home, target: str, reasoner: str | None = None) -> Pushed:
     return Pushed(remote.root, sent["quads"], len(graphs), generation)
 
 
-def _query_quads(queries: dict[str, str]) -> Iterator[ox.Quad]:
+def _query_quads(queries: dict[str, str], closure: str | None) -> Iterator[ox.Quad]:
+    """The queries graph: each named query's name and text, and the closed schema the kgtool reasoner's rules come from."""
     for name, text in sorted(queries.items()):
         node = query_node(name)
         yield ox.Quad(node, NAME, ox.Literal(name), QUERIES)
         yield ox.Quad(node, TEXT, ox.Literal(text), QUERIES)
+    if closure is not None:
+        yield ox.Quad(SCHEMA_CLOSURE, TEXT, ox.Literal(closure), QUERIES)
 
 
 def _batches(quads: Iterator[ox.Quad]) -> Iterator[list[ox.Quad]]:

@@ -11,6 +11,8 @@ from ..store import DATA, PARTS, Loaded
 from . import results
 from .http import JSON_RESULTS, N_TRIPLES, Client
 
+BLANK_DEPTH = 4  # how deep a chain of blank nodes an IRI's description brings along (an OWL restriction, a short list)
+
 
 def _names(graphs: Any) -> list[str]:
     """IRIs of a default_graph / named_graphs argument (one term, a list, or None)."""
@@ -46,6 +48,7 @@ class RemoteStore:
     def __init__(self, client: Client, timeout: float | None = None):
         self.client = client
         self.timeout = timeout  # seconds for each request (None: the home's; 0: no limit)
+        self._patterns: dict[tuple, list] = {}  # quads_for_pattern's answers: the home does not change under one command
 
     def query(self, query: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None, default_graph: Any = None,
               named_graphs: Any = None, custom_functions: Any = None, use_default_graph_as_union: bool = False) -> Any:
@@ -62,10 +65,40 @@ class RemoteStore:
         """The quads of a named graph matching a pattern (None is a wildcard; the graph must be named)."""
         if not isinstance(graph_name, ox.NamedNode):
             raise UsageError("a remote home reads quads of one named graph at a time")
+        key = (subject, predicate, object, graph_name)
+        if key in self._patterns:
+            return self._patterns[key]
         terms = [("s", subject), ("p", predicate), ("o", object)]
+        if any(isinstance(t, ox.BlankNode) for _, t in terms):
+            # A blank node cannot be named in a query: those an IRI's description reaches came with it.
+            described = self._patterns.get((subject, None, None, graph_name), []) if subject is not None else []
+            return [q for q in described if predicate in (None, q.predicate) and object in (None, q.object)]
+        if isinstance(subject, ox.NamedNode) and predicate is None and object is None:
+            return self._description(subject, graph_name)
         where = " ".join(str(t) if t is not None else f"?{v}" for v, t in terms)
         rows = self.query(f"SELECT * WHERE {{ GRAPH <{graph_name.value}> {{ {where} }} }}", default_graph=[], named_graphs=[graph_name])
-        return [ox.Quad(*(t if t is not None else row[v] for v, t in terms), graph_name) for row in rows]
+        self._patterns[key] = [ox.Quad(*(t if t is not None else row[v] for v, t in terms), graph_name) for row in rows]
+        return self._patterns[key]
+
+    def _description(self, node: ox.NamedNode, graph_name: ox.NamedNode) -> list:
+        """The quads of `node` in a graph, and (in the same answer, so that their labels agree) those of the blank
+        nodes it reaches through up to BLANK_DEPTH blank nodes: later lookups of those blank nodes are answered from them."""
+        chains = [f"BIND({node} AS ?s) {node} ?p ?o"]
+        for depth in range(1, BLANK_DEPTH + 1):
+            steps = [node.__str__()] + [f"?b{i}" for i in range(1, depth)] + ["?s"]
+            path = " . ".join(f"{a} ?q{i} {b} FILTER(isBlank({b}))" for i, (a, b) in enumerate(zip(steps, steps[1:])))
+            chains.append(f"{path} . ?s ?p ?o")
+        union = " UNION ".join(f"{{ {c} }}" for c in chains)
+        rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph_name.value}> {{ {union} }} }}", default_graph=[], named_graphs=[graph_name])
+        found: dict = {node: []}
+        for row in rows:
+            quad = ox.Quad(row["s"], row["p"], row["o"], graph_name)
+            bucket = found.setdefault(row["s"], [])
+            if quad not in bucket:
+                bucket.append(quad)
+        for s, quads in found.items():
+            self._patterns.setdefault((s, None, None, graph_name), quads)
+        return found[node]
 
     def named_graphs(self) -> list[ox.NamedNode]:
         """The named graphs of the server's dataset that the home holds (its meta graph lists them)."""
