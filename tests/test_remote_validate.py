@@ -70,10 +70,3 @@ def test_validate_through_the_url_judges_consistency_as_locally(kg, servers, tmp
         remote = kg("--home", url, "validate", str(sub), "--format", fmt)
         assert (remote.exit_code, remote.stdout, remote.stderr) == (local.exit_code, local.stdout, local.stderr)
 
-
-def test_add_to_a_remote_home_is_refused_for_now(kg, servers, tmp_path):
-    sub = tmp_path / "s.ttl"
-    sub.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
-    result = kg("--home", servers[0], "add", str(sub))
-    assert result.exit_code == 2
-    assert result.stderr == f"Error: {servers[0]} is a remote home: this command works on a local home only (so far: query, export, stats, validate)\n"

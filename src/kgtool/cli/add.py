@@ -33,7 +33,7 @@ def add(ctx: Ctx, files, dry_run, strict, allow_remote, allow_merge):
       kgtool --home myhome add new-facts.ttl --dry-run
       kgtool --home myhome add new-facts.ttl
     """
-    from ..submission import add as run
+    from ..remote import add as run
 
     outcome = run(ctx.home, list(files), dry_run=dry_run, strict=strict, allow_remote=allow_remote, allow_merge=allow_merge)
     return render(outcome, dry_run)

@@ -43,6 +43,17 @@ def validate(home: Any, files: list[str], allow_remote: bool = False, allow_merg
     return remote(home, files, allow_remote=allow_remote, allow_merge=allow_merge)
 
 
+def add(home: Any, files: list[str], **options: Any) -> Any:
+    """submission.add for a local home; for a remote one, the same judgement and one guarded write to its server."""
+    if not is_remote(home):
+        from ..submission import add as local
+
+        return local(home, files, **options)
+    from .adding import add as remote
+
+    return remote(home, files, **options)
+
+
 def stats(home: Any, check: bool = True) -> dict:
     """stats.stats for a local home; for a remote one, the same figures from its server and its meta graph."""
     if not is_remote(home):

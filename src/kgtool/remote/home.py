@@ -163,7 +163,7 @@ class RemoteHome:
         return [self.support() / "shapes.nt"]
 
     def _no_files(self, *_args):
-        raise HomeError(f"{self.root} is a remote home: this command works on a local home only (so far: query, export, stats, validate)")
+        raise HomeError(f"{self.root} is a remote home: this command works on a local home only (so far: query, export, stats, validate, add)")
 
     ontology_files = data_files = graph_files = require_writable = _no_files
 

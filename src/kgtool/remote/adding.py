@@ -1,0 +1,142 @@
+"""`add` to a remote home: validated as `validate` does, the new entailments by the incremental reasoner, written in one update guarded by the home's generation (compare-and-swap)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timezone
+
+import pyoxigraph as ox
+
+from ..errors import KgError, UsageError
+from ..store.graphs import DATA, INFERRED, REASONED
+from ..vocab import XSD
+from .layout import GENERATION, HOME, META, PUSH, STATE
+from .store import load
+
+ATTEMPTS = 5  # another writer moved the generation: judge again against the new state, this many times at most
+
+
+def add(home, files: list[str], *, dry_run: bool = False, strict: bool = False, allow_remote: bool = False, allow_merge: bool = False):
+    """Validate `files` with the remote home and merge them all or nothing (submission.AddOutcome); a refusal changes nothing.
+
+    The write is one SPARQL Update that lands only if the home's generation is still the one
+    judged: a concurrent add from elsewhere makes it land nothing, and this add is judged again.
+    """
+    from ..submission import RECORD_NS, AddOutcome, _record
+    from ..submitted import read
+    from .home import read_meta
+
+    submission = read(files, allow_remote)
+    submitted = len(set(submission.triples))
+    if not submission.triples:
+        return AddOutcome(False, "the submission has no triples", dry_run=dry_run)
+    digest = submission.digest()[:16]
+    record = ox.NamedNode(RECORD_NS + digest)
+    for _attempt in range(ATTEMPTS):
+        home._meta = None  # the state as it is now
+        outcome, loaded, new = _assess(home, submission, submitted, record, strict, dry_run, allow_merge)
+        if outcome.reason or dry_run:
+            return outcome
+        meta = home.meta()
+        when = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        added = new + _record(record, submission, when, len(new))
+        inferred, no_longer = _entailments(loaded, added)
+        token = uuid.uuid4().hex
+        state = dict(json.loads(json.dumps({k: v for k, v in meta.items() if k not in ("generation", "version", "graphs", "push")})))
+        counts = state.setdefault("counts", {})
+        counts["data"] = counts.get("data", 0) + len(added)
+        counts["inferred"] = counts.get("inferred", 0) + len(inferred) - len(no_longer)
+        state.setdefault("files", {})["data"] = state.get("files", {}).get("data", 0) + 1  # as a local add's new file
+        for severity, n in outcome.report.counts().items():  # the accepted submission's own results join the home's
+            state.setdefault("validation", {})[severity] = state.get("validation", {}).get(severity, 0) + n
+        loaded.store.client.update(_guarded_write(loaded.store.client, meta["generation"], token, state, added, inferred, no_longer))
+        landed = read_meta(loaded.store.client)
+        if landed is not None and landed.get("push") == token:
+            outcome.merged = True
+            outcome.written = f"{record} in {home.root}"
+            return outcome
+    raise KgError(f"the remote home kept changing while the submission was judged ({ATTEMPTS} tries); try again")
+
+
+def _assess(home, submission, submitted: int, record, strict: bool, dry_run: bool, allow_merge: bool):
+    """(outcome, loaded, new triples): as submission._assess judges a local home, against the server."""
+    from ..consistency import INCONSISTENCY, MERGE
+    from ..submission import AddOutcome, _new_triples
+    from ..validation import validate_submission
+
+    loaded = load(home)
+    loaded.path = home.support()
+    new = _new_triples(loaded, submission.triples)
+    outcome = AddOutcome(False, submitted=submitted, added=len(new), dry_run=dry_run, prefixes={**submission.prefixes, **loaded.prefixes})
+    if not new or loaded.store.quads_for_pattern(record, None, None, DATA):
+        outcome.added = 0
+        outcome.reason = f"all {submitted} triples of the submission are already in the home"
+        return outcome, loaded, new
+    outcome.new_subjects = sorted(
+        {t.subject.value for t in new if isinstance(t.subject, ox.NamedNode) and not loaded.store.quads_for_pattern(t.subject, None, None, DATA)}
+    )
+    report = validate_submission(loaded, submission, allow_merge=allow_merge)
+    outcome.report = report
+    violations = len(report.at_least("violation"))
+    warnings = len(report.at_least("warning")) - violations
+    owl = sum(1 for r in report.results if r.constraint in (INCONSISTENCY, MERGE))
+    if violations > owl:
+        outcome.reason = f"{violations - owl} violation(s) of the home's shapes"
+    elif violations:
+        outcome.reason = f"{owl} inconsistency(ies) or merge(s) with the home under OWL RL"
+    elif strict and warnings:
+        outcome.reason = f"{warnings} warning(s), and --strict refuses warnings"
+    return outcome, loaded, new
+
+
+def _entailments(loaded, added: list[ox.Triple]) -> tuple[list[str], list[ox.Triple]]:
+    """(what `added` newly entails, as N-Triples lines; the entailments `added` asserts now), by the compiled rules
+    over the home's closure on the server (reasoning.incremental's extension, without its writes)."""
+    from ..reasoning.compiled import Rules
+    from ..reasoning.engine import Engine
+    from ..reasoning.incremental import StoreView
+    from ..reasoning.noise import is_noise
+    from ..reasoning.ntriples import Unsupported, from_ox, is_schema, parse_lines, write_lines
+    from ..store.cache import SCHEMA_CLOSURE
+
+    if loaded.reasoner != "kgtool" or not (loaded.path / SCHEMA_CLOSURE).is_file():
+        raise UsageError(f"the remote home was pushed with the {loaded.reasoner} reasoner; add extends the entailments of the kgtool reasoner only")
+    new = from_ox(added)
+    try:
+        if any(is_schema(t) for t in new):
+            raise Unsupported("the submission changes the schema")
+        rules = Rules(set(parse_lines((loaded.path / SCHEMA_CLOSURE).read_bytes())))
+        engine = Engine(rules, StoreView(loaded.store, REASONED, rules.stand_ins))
+        engine.seed(new)
+        engine.run()
+        inferred = sorted(t for t in engine.facts if t not in new and not is_noise(t))
+        if any(is_schema(t) for t in inferred):
+            raise Unsupported("the submission entails schema triples")
+    except Unsupported as e:
+        raise UsageError(f"{e}: a remote home's entailments can only be extended; change the schema in a local home and push it") from None
+    no_longer = [t for t in added if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
+                 and loaded.store.quads_for_pattern(t.subject, t.predicate, t.object, INFERRED)]
+    return write_lines(inferred).splitlines(), no_longer
+
+
+def _guarded_write(client, generation: int, token: str, state: dict, added: list[ox.Triple], inferred: list[str], no_longer: list[ox.Triple]) -> str:
+    """One SPARQL Update: the new triples and entailments and the next generation, only where the generation is still `generation`."""
+    meta, data, entailed = (client.graph(g.value) for g in (META, DATA, INFERRED))
+
+    def lines(triples) -> str:
+        return ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+    next_meta = [
+        ox.Triple(HOME, GENERATION, ox.Literal(str(generation + 1), datatype=ox.NamedNode(XSD + "integer"))),
+        ox.Triple(HOME, STATE, ox.Literal(json.dumps(state))),
+        ox.Triple(HOME, PUSH, ox.Literal(token)),
+    ]
+    return (
+        f"DELETE {{ GRAPH <{meta}> {{ {HOME} {GENERATION} ?generation . {HOME} {STATE} ?state . {HOME} {PUSH} ?push }}\n"
+        f"  GRAPH <{entailed}> {{\n{lines(no_longer)}}} }}\n"
+        f"INSERT {{ GRAPH <{meta}> {{\n{lines(next_meta)}}}\n  GRAPH <{data}> {{\n{lines(added)}}}\n"
+        f"  GRAPH <{entailed}> {{\n" + "".join(line + "\n" for line in inferred) + "} }\n"
+        f"WHERE {{ GRAPH <{meta}> {{ {HOME} {GENERATION} ?generation ; {STATE} ?state OPTIONAL {{ {HOME} {PUSH} ?push }} "
+        f"FILTER(?generation = {generation}) }} }}"
+    )
