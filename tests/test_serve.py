@@ -577,6 +577,7 @@ def test_sigterm_or_ctrl_c_stops_the_server_cleanly(cache, signum):
     served = Served(["serve", "--port", "0"], cache)
     assert http(server_url := served.url)[0] == 200
     served.process.send_signal(signum)
+    served.process.wait(timeout=30)  # before stop(), whose own SIGTERM would find the default handler back
     code, stderr = served.stop()
     assert code == 0
     assert stderr.rstrip().splitlines()[-1] == "Stopped."

@@ -64,23 +64,27 @@ def serve(ctx: Ctx, host, port, allow_add, timeout, max_body, reasoner):
         reasoner=reasoner,
     )
     app.loaded()  # build or open the home's cache before the first request
-    server = Server(app, host, port, log=lambda line: click.echo(line, err=True))
-    if not is_loopback(host):
-        click.echo(f"Warning: listening on {host}, not loopback: anyone who can reach this machine can query the home.", err=True)
-    click.echo(f"Serving {'the bundled graph' if home.bundled else home.root} at {server.url} ({'writes with the token' if allow_add else 'read-only'}; Ctrl-C to stop)", err=True)
-    if generated:
-        click.echo(f"Token for POST /add (shown once; set ${TOKEN_VARIABLE} to choose it): {token}", err=True)
 
     def stop(_signum, _frame):
         raise KeyboardInterrupt
 
+    # SIGTERM stops the server as Ctrl-C does, from before anyone can know its address
     previous = signal.signal(signal.SIGTERM, stop)
+    server = None
     try:
+        server = Server(app, host, port, log=lambda line: click.echo(line, err=True))
+        if not is_loopback(host):
+            click.echo(f"Warning: listening on {host}, not loopback: anyone who can reach this machine can query the home.", err=True)
+        mode = "writes with the token" if allow_add else "read-only"
+        click.echo(f"Serving {'the bundled graph' if home.bundled else home.root} at {server.url} ({mode}; Ctrl-C to stop)", err=True)
+        if generated:
+            click.echo(f"Token for POST /add (shown once; set ${TOKEN_VARIABLE} to choose it): {token}", err=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
-        server.server_close()
+        if server is not None:
+            server.server_close()
     click.echo("Stopped.", err=True)
     return ExitCode.OK
