@@ -234,6 +234,34 @@ def test_oxigraph_cancelling_a_query_inside_an_http_200_is_an_error_not_rows(kg,
 
 
 @needs_oxigraph
+def test_a_push_cut_off_midway_leaves_an_incomplete_home_and_the_next_one_counts_on(kg, tmp_path, monkeypatch):
+    from kgtool.errors import RemoteError
+    from kgtool.remote.home import resolve
+    from kgtool.remote.http import Client
+
+    running = OxigraphServer(tmp_path / "db")
+    try:
+        assert kg("push", running.url).exit_code == 0
+        assert kg("push", running.url).exit_code == 0
+
+        def cut(self, quads, timeout=None):
+            next(iter(quads))  # some of the graphs are read, then the connection goes
+            raise RemoteError(f"cannot reach the server at {running.url}/store: connection reset")
+
+        monkeypatch.setattr(Client, "post_dataset", cut)
+        result = kg("push", running.url)
+        assert (result.exit_code, result.stderr) == (2, f"Error: cannot reach the server at {running.url}/store: connection reset\n")
+        assert "holds no complete kgtool home" in kg("--home", running.url, "query", "-n", "csto-members").stderr
+        monkeypatch.undo()
+        assert kg("push", running.url, "--no-check").exit_code == 0
+        assert resolve(running.url).meta()["generation"] == 3  # generations only grow, through an incomplete state too
+        stats = kg("--home", running.url, "stats").stdout
+        assert "conforms:" not in stats and stats.splitlines()[1:3] == kg("stats").stdout.splitlines()[1:3]
+    finally:
+        running.stop()
+
+
+@needs_oxigraph
 def test_a_config_file_home_without_a_graph_store_pushes_with_insert_data(kg, server, tmp_path):
     config = tmp_path / "server.json"
     config.write_text(json.dumps({"query": server.url + "/query", "update": server.url + "/update", "auth": "none", "timeout": 30}), encoding="utf-8")

@@ -12,9 +12,10 @@ from . import REASONER_OPTION, Ctx
 
 @click.command()
 @click.argument("url")
+@click.option("--no-check", is_flag=True, help="Do not validate the whole home for stats' 'conforms' line (slow on a large home the first time).")
 @REASONER_OPTION
 @click.pass_obj
-def push(ctx: Ctx, url, reasoner):
+def push(ctx: Ctx, url, no_check, reasoner):
     """Copy the home's graph, shapes, entailments, named queries and prefixes to the server at URL.
 
     URL is an Oxigraph server (http://HOST:PORT) or a config file for another SPARQL 1.1
@@ -29,7 +30,7 @@ def push(ctx: Ctx, url, reasoner):
     from ..remote.push import push as run
 
     start = time.monotonic()
-    pushed = run(ctx.home, url, reasoner=reasoner)
+    pushed = run(ctx.home, url, reasoner=reasoner, check=not no_check)
     click.echo(
         f"Pushed {pushed.quads} quad(s) in {pushed.graphs} graph(s) to {pushed.location} in {time.monotonic() - start:.1f} s "
         f"(generation {pushed.generation}); use it with --home {pushed.location}."

@@ -48,7 +48,7 @@ def add(home, files: list[str], *, dry_run: bool = False, strict: bool = False, 
         counts["data"] = counts.get("data", 0) + len(added)
         counts["inferred"] = counts.get("inferred", 0) + len(inferred) - len(no_longer)
         state.setdefault("files", {})["data"] = state.get("files", {}).get("data", 0) + 1  # as a local add's new file
-        for severity, n in outcome.report.counts().items():  # the accepted submission's own results join the home's
+        for severity, n in outcome.report.counts().items() if state.get("validation") is not None else ():  # the submission's results join the home's
             state.setdefault("validation", {})[severity] = state.get("validation", {}).get(severity, 0) + n
         loaded.store.client.update(_guarded_write(loaded.store.client, meta["generation"], token, state, added, inferred, no_longer))
         landed = read_meta(loaded.store.client)

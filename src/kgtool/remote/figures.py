@@ -33,7 +33,7 @@ def stats(home, check: bool = True) -> dict:
         },
         "prefixes": loaded.prefixes,
     }
-    if check:
+    if check and meta.get("conforms") is not None:  # push --no-check did not judge it
         out["conforms"] = meta["conforms"]
         out["validation"] = meta["validation"]
     return out

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from ..errors import HomeError
 from .http import AUTH_METHODS, Client, Endpoints, public
-from .layout import GENERATION, HOLDS, HOME, META, NAME, PUSH, PUSHING, QUERIES, STATE, TEXT, VERSION
+from .layout import GENERATION, HOLDS, HOME, META, NAME, PREVIOUS, PUSH, PUSHING, QUERIES, STATE, TEXT, VERSION
 
 
 def resolve(chosen: str) -> RemoteHome:
@@ -181,7 +181,7 @@ def read_meta(client: Client, complete: bool = True) -> dict | None:
     body = client.query(f"SELECT ?p ?o WHERE {{ <{HOME.value}> ?p ?o }}", [META.value], [])
     state: dict = {}
     graphs: list[str] = []
-    generation = version = pushing = state_push = None
+    generation = version = pushing = state_push = previous = None
     for row in solutions(body):
         p, o = row["p"], row["o"]
         if p == GENERATION and isinstance(o, ox.Literal):
@@ -199,8 +199,10 @@ def read_meta(client: Client, complete: bool = True) -> dict | None:
             pushing = o.value
         elif p == PUSH:
             state_push = o.value
+        elif p == PREVIOUS and isinstance(o, ox.Literal):
+            previous = int(o.value)
     if generation is None or not state or pushing is not None:
-        return {"graphs": sorted(graphs), "pushing": pushing} if graphs and not complete else None
+        return {"graphs": sorted(graphs), "pushing": pushing, "generation": previous} if graphs and not complete else None
     state.update(generation=generation, version=version, graphs=sorted(graphs), push=state_push)
     return state
 

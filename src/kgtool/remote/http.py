@@ -115,7 +115,8 @@ class Client:
             body = response.read()
         except httpx.TimeoutException:
             limit = timeout if timeout is not None else self.endpoints.timeout
-            raise QueryTimeout(f"the server at {public(url)} did not answer {what} within {limit:g} s (use --timeout to allow longer)") from None
+            hint = "use --timeout to allow longer" if what == "the query" else "a config file's timeout allows longer"
+            raise QueryTimeout(f"the server at {public(url)} did not answer {what} within {limit:g} s ({hint})") from None
         except httpx.HTTPError as e:
             raise RemoteError(f"cannot reach the server at {public(url)}: {_reason(e)}") from None
         status = response.status_code

@@ -17,6 +17,7 @@ GENERATION = ox.NamedNode(KGM + "generation")  # an integer, one more at every w
 VERSION = ox.NamedNode(KGM + "kgtoolVersion")  # the kgtool that wrote it
 STATE = ox.NamedNode(KGM + "state")  # JSON: counts, prefixes, files, named graphs, reasoner, conformance
 PUSHING = ox.NamedNode(KGM + "pushing")  # the token of the push under way (none in a complete home)
+PREVIOUS = ox.NamedNode(KGM + "previousGeneration")  # while a push is under way: the generation it replaces
 PUSH = ox.NamedNode(KGM + "push")  # the token of the write (push or add) that made this state: a writer checks it landed
 HOLDS = ox.NamedNode(KGM + "graph")  # each graph kgtool put on the server (push replaces them all)
 NAME = ox.NamedNode(KGM + "name")  # of a named query
