@@ -158,3 +158,30 @@ def test_a_dataset_graph_the_home_does_not_have_is_refused(graphs_app):
         "Error: named-graph-uri <file:///etc/passwd> is refused: it is not a named graph of the home, "
         "and kgtool reads no other graph, file or URL\n"
     )
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PATHS = st.sampled_from(["/", "/query", "/queries", "/prefixes", "/entity", "/validate", "/add", "/static/kgtool.css", "/static/../app.py", "/x"])
+MEDIA = st.sampled_from(["", "text/turtle", "application/ld+json", "application/n-triples", "application/sparql-query",
+                         "application/x-www-form-urlencoded", "application/rdf+xml", "text/csv", "\u00e9/\u00e9"])
+PARAMS = st.dictionaries(
+    st.sampled_from(["query", "name", "iri", "format", "reason", "param", "default-graph-uri", "named-graph-uri", "dry-run"]),
+    st.text(max_size=40),
+    max_size=3,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(method=st.sampled_from(["GET", "POST", "HEAD", "PUT"]), path=PATHS, params=PARAMS, media=MEDIA, accept=st.text(max_size=30),
+       body=st.binary(max_size=200))
+def test_no_request_makes_the_app_fail_internally(app, method, path, params, media, accept, body):
+    """Whatever a client sends, the answer is a deliberate status with one line or a document, never a 500."""
+    from urllib.parse import urlencode
+
+    target = path + ("?" + urlencode(params) if params else "")
+    response = app.handle(Request(method, target, {"content-type": media, "accept": accept}, body))
+    assert response.status < 500 or response.status == 503, response.body
+    if response.status >= 400:
+        assert response.body.decode().startswith("Error: ") and response.body.decode().count("\n") == 1
