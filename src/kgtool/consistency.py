@@ -68,7 +68,9 @@ def check(loaded, triples: list[ox.Triple], allow_merge: bool = False) -> tuple[
         return [], [f"the submission's consistency with the home was not checked: {e}"]
     view = StoreView(loaded.store, REASONED, rules.stand_ins)
     extra_schema = {t for t in submitted if is_schema(t)}
-    seeds = [t for t in submitted if not is_schema(t) and not view.has(t)]
+    instance = [t for t in submitted if not is_schema(t)]
+    stored = view.known(instance)
+    seeds = [t for t in instance if t not in stored]
     engine = Engine(rules, view)
     engine.seed(seeds)
     engine.run()

@@ -82,6 +82,12 @@ class HomeGraph:
         """Whether any triple of the home has `node` as its object."""
         return any(next(iter(self.store.quads_for_pattern(None, None, node, g)), None) is not None for g in self.graphs)
 
+    def everything(self):
+        """Every triple of the ontology and the data (a triple in both, twice)."""
+        for g in self.graphs:
+            for q in self.store.quads_for_pattern(None, None, None, g):
+                yield q.triple
+
     def by_predicate(self, predicate) -> list[ox.Triple]:
         return list(dict.fromkeys(q.triple for g in self.graphs for q in self.store.quads_for_pattern(None, predicate, None, g)))
 
@@ -164,8 +170,32 @@ def once(data: set[ox.Triple], submitted: list[ox.Triple]) -> set[ox.Triple]:
     return {t for t in data if t not in shadows} | set(submitted)
 
 
+def whole(home: HomeGraph, submitted: list[ox.Triple], named: set = frozenset()) -> tuple[set[ox.Triple], set]:
+    """What `neighbourhood` gives, taken from the whole home read once: the data graph is the home and the submission.
+
+    Quicker when the submission is a large share of the home (one scan instead of a lookup per
+    node: validating a 1M-triple home's own data file spent ~50 s in lookups). The focus nodes are
+    `neighbourhood`'s; the data graph holds all the neighbourhood holds, and more.
+    """
+    data = set(home.everything())
+    subjects = {t.subject for t in submitted}
+    iris = {s for s in subjects if isinstance(s, ox.NamedNode)}
+    focus = set(subjects) | set(named) | {t.object for t in submitted}
+    focus.update(t.subject for t in data if t.object in iris)
+    data.update(submitted)
+    return data, focus
+
+
+WHOLE_HOME_SHARE = 0.25  # a submission this large a share of the home is validated in the whole home
+
+
 def select(loaded, submitted: list[ox.Triple], shapes: Graph) -> tuple[set[ox.Triple], set]:
     """(the data graph, the focus nodes) to validate the triples `submitted` in, with the home `loaded` under `shapes`."""
     named = {n for _, n in shapes.pairs(ox.NamedNode(SH + "targetNode"))}
-    data, focus = neighbourhood(HomeGraph(loaded), submitted, reads_backwards(shapes), named)
+    home = HomeGraph(loaded)
+    size = sum(getattr(loaded, "counts", {}).get(part, 0) for part in ("ontology", "data"))
+    if isinstance(loaded.store, ox.Store) and size and len(submitted) >= WHOLE_HOME_SHARE * size:
+        data, focus = whole(home, submitted, named)
+    else:
+        data, focus = neighbourhood(home, submitted, reads_backwards(shapes), named)
     return once(data, submitted), focus

@@ -116,6 +116,24 @@ class StoreView(Known):
             subject = self._subjects[s] = next(iter(self._quads(self.term(s), None, None)), None) is not None
         return subject and next(iter(self._quads(self.term(s), self.term(p), self.term(o))), None) is not None
 
+    def known(self, triples: list[Triple]) -> set[Triple]:
+        """Those of `triples` in the store: `has` for many, one lookup per subject (a store holding most of them: ~10x quicker)."""
+        by_subject: dict[str, list[Triple]] = {}
+        for t in triples:
+            s, p, _o = t
+            if s[0] != '"' and p[0] == "<" and not p.startswith(CHAIN_PREFIX):
+                by_subject.setdefault(s, []).append(t)
+        found: set[Triple] = set()
+        for s, about in by_subject.items():
+            if len(about) == 1:
+                if self.has(about[0]):
+                    found.add(about[0])
+                continue
+            stored = {(str(q.predicate), str(q.object)) for q in self._quads(self.term(s), None, None)}
+            # A typed literal may be stored in another lexical form (oxigraph#526): `has` asks the store.
+            found.update(t for t in about if (t[1], t[2]) in stored or ("^^" in t[2] and t[2][0] == '"' and self.has(t)))
+        return found
+
     def objects(self, p: str, s: str) -> list[str]:
         if s[0] == '"':
             return []
