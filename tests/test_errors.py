@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import kgtool as kgtool_package
-from kgtool.errors import ExitCode, HomeError, InputError, KgError, LimitError, QueryError, QueryTimeout, UnsafeError, UsageError
+from kgtool.errors import ExitCode, HomeError, InputError, KgError, LimitError, QueryError, QueryTimeout, RemoteError, UnsafeError, UsageError
 from kgtool.shacl import ShapeError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,6 +51,7 @@ RAISES = {
     UnsafeError: (lambda tmp: ["query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/s> { ?s ?p ?o } }"], {}),
     UsageError: (lambda tmp: ["query", "-n", "no-such-query"], {}),
     ShapeError: (ill_formed_shapes, {}),
+    RemoteError: (lambda tmp: ["--home", "http://127.0.0.1:9", "query", "ASK {}"], {}),  # nothing listens on port 9
 }
 
 
