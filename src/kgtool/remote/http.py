@@ -95,10 +95,7 @@ class Client:
         if method not in AUTH_METHODS:
             raise UsageError(f"unknown auth method '{method}' (known: {', '.join(AUTH_METHODS)})")
         if found is None:
-            raise RemoteError(
-                f"the server at {public(self.endpoints.query)} wants {method} authentication: set ${USER_VARIABLE} and "
-                f"${PASSWORD_VARIABLE}, or add its host to ~/.netrc"
-            )
+            return None  # reading may need none; a server that asks says so (HTTP 401: one line on what to set)
         return httpx.BasicAuth(*found) if method == "basic" else httpx.DigestAuth(*found)
 
     def close(self) -> None:
@@ -160,14 +157,19 @@ class Client:
         """Run a SPARQL Update (a string, or a stream of bytes sent as it is made)."""
         if not self.endpoints.update:
             raise RemoteError("this remote home has no update endpoint; add one to its config file")
-        content = text.encode("utf-8") if isinstance(text, str) else text
+        content = text.encode("utf-8") if isinstance(text, str) else self._replayable(text)
         self._send("POST", self.endpoints.update, "the update", timeout, content=content,
                    headers={"Content-Type": "application/sparql-update"})
 
     def post_dataset(self, quads: Iterable[bytes], timeout: float | None = None) -> None:
         """Add a dataset, streamed as N-Quads, to the Graph Store (one request: blank nodes stay shared across graphs)."""
         url = self.endpoints.store + ("?no_transaction" if self.endpoints.bulk else "")
-        self._send("POST", url, "the upload", timeout, content=quads, headers={"Content-Type": N_QUADS})
+        self._send("POST", url, "the upload", timeout, content=self._replayable(quads), headers={"Content-Type": N_QUADS})
+
+    def _replayable(self, body: Iterable[bytes]) -> Iterable[bytes] | bytes:
+        """A streamed body, or all of it at once under Digest auth: httpx sends a request again after the server's
+        challenge, and a stream cannot be sent twice (it would go empty, and the server would do nothing)."""
+        return b"".join(body) if isinstance(self.http.auth, httpx.DigestAuth) else body
 
     def graph(self, iri: str) -> str:
         """The server's name of one of kgtool's graphs (a config file's [graphs] may rename them)."""

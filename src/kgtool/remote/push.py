@@ -17,6 +17,7 @@ from ..vocab import XSD
 from .layout import GENERATION, HOLDS, HOME, KGTOOL_GRAPHS, META, NAME, PREVIOUS, PUSH, PUSHING, QUERIES, SCHEMA_CLOSURE, STATE, TEXT, VERSION, query_node
 
 BATCH = 10_000  # quads serialized at a time
+INSERT_SIZE = 500  # triples per INSERT where there is no Graph Store (Virtuoso compiles an update into at most 10,000 lines of SQL)
 
 
 @dataclass
@@ -91,8 +92,9 @@ def push(home, target: str, reasoner: str | None = None, check: bool = True) -> 
 
     if remote.endpoints.store:
         client.post_dataset(chunks(_nquads(quads())), timeout=0)
-    else:  # no Graph Store: one INSERT DATA, streamed
-        client.update(chunks(_insert_stream(quads())), timeout=0)
+    else:  # no Graph Store: INSERTs of a few hundred triples (Virtuoso refuses big ones), blank nodes kept together
+        for part in _apart(quads()):
+            client.update(b"".join(_insert_stream(iter(part))).decode("utf-8"), timeout=0)
     # (3) the meta graph, last, while the token is this push's
     generation = before + 1
     state = {
@@ -157,8 +159,9 @@ def _nquads(quads: Iterator[ox.Quad]) -> Iterator[bytes]:
 
 
 def _insert_stream(quads: Iterator[ox.Quad]) -> Iterator[bytes]:
-    """INSERT DATA { GRAPH <g> { N-Triples lines } ... }: N-Triples is valid SPARQL triple syntax."""
-    yield b"INSERT DATA {\n"
+    """INSERT { GRAPH <g> { N-Triples lines } ... } WHERE {}: N-Triples is valid SPARQL triple syntax, and a template
+    (unlike INSERT DATA on Virtuoso) may hold blank nodes, one fresh node per label for the one solution of WHERE {}."""
+    yield b"INSERT {\n"
     graph = None
     for batch in _batches(quads):
         start = 0
@@ -175,7 +178,46 @@ def _insert_stream(quads: Iterator[ox.Quad]) -> Iterator[bytes]:
                 start = i
     if graph is not None:
         yield b"}\n"
-    yield b"}\n"
+    yield b"} WHERE {}\n"
+
+
+def _apart(quads: Iterator[ox.Quad], size: int = INSERT_SIZE) -> Iterator[list[ox.Quad]]:
+    """The quads in groups of about `size`, every quad of a blank node's group (the blank nodes that share a quad,
+    in any graph) in one: each update names its blank nodes afresh, so a node split across two would become two."""
+    plain: list[ox.Quad] = []
+    parent: dict = {}
+
+    def root(b):
+        while parent[b] is not b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
+        return b
+
+    blank: list[ox.Quad] = []
+    for q in quads:
+        nodes = [t for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)]
+        if not nodes:
+            plain.append(q)
+            if len(plain) >= size:
+                yield plain
+                plain = []
+            continue
+        blank.append(q)
+        for b in nodes:
+            parent.setdefault(b, b)
+        if len(nodes) == 2:
+            parent[root(nodes[0])] = root(nodes[1])
+    groups: dict = {}
+    for q in blank:
+        b = q.subject if isinstance(q.subject, ox.BlankNode) else q.object
+        groups.setdefault(root(b), []).append(q)
+    for group in groups.values():
+        plain += group
+        if len(plain) >= size:
+            yield plain
+            plain = []
+    if plain:
+        yield plain
 
 
 def _insert(quads: list[ox.Quad]) -> str:
