@@ -125,3 +125,24 @@ def test_digests_are_remembered_only_for_files_changed_before_the_racy_window(ho
     ]
     data = home / "data" / "karabakh.ttl"
     assert remembered["data/karabakh.ttl"][:2] == [data.stat().st_size, data.stat().st_mtime_ns]
+
+
+def test_deleting_the_file_an_add_wrote_finds_the_store_of_the_home_before_it(kg, home, tmp_path):
+    sub = tmp_path / "moldova.ttl"
+    sub.write_text(SUBMISSION, encoding="utf-8")
+    members = ["--home", str(home), "query", MEMBERS, "--format", "tsv"]
+    before = kg(*members)
+    assert before.exit_code == 0, before.stderr
+    stores = home / ".kgtool" / "cache"
+    (first,) = stores.glob("store-*")
+    inode = (first / "kgtool-meta.json").stat().st_ino
+    added = kg("--home", str(home), "add", str(sub))
+    assert added.exit_code == 0, added.stderr
+    assert "moldova" in kg(*members).stdout
+    (written,) = (home / "data" / "submissions").glob("*.ttl")
+    written.unlink()  # the documented way to revert a submission
+    after = kg(*members)
+    assert after.stdout == before.stdout
+    # answered from the store built before the add, kept as it was: not rebuilt
+    assert (first / "kgtool-meta.json").stat().st_ino == inode
+    assert list(json.loads((first / "kgtool-meta.json").read_text(encoding="utf-8"))["files"]["data"]) == ["data/karabakh.ttl"]
