@@ -526,10 +526,9 @@ def test_every_query_names_its_dataset(kg, fake):
 
 def test_commands_that_need_files_refuse_a_remote_home(kg, fake, tmp_path):
     server = fake("ok")
-    (tmp_path / "x.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
-    result = kg("--home", server.url, "import", "ucdp-ged", str(tmp_path / "x.ttl"))
+    result = kg("--home", server.url, "template", "cf:MilitaryOperation")
     assert result.exit_code == 2
-    assert result.stderr == f"Error: {server.url} is a remote home: this command works on a local home only (so far: query, export, stats, validate, add)\n"
+    assert result.stderr == f"Error: {server.url} is a remote home: this command works on a local home only (so far: query, export, stats, validate, add, import)\n"
 
 
 def test_push_refuses_a_target_that_is_not_a_server(kg, tmp_path):

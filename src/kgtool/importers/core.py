@@ -181,7 +181,7 @@ def run(importer: ModuleType, home: Home, files: list[str], *, dry_run: bool = F
 
     Raises InputError (an unreadable file, a malformed row) before the home is touched.
     """
-    from .. import submission
+    from ..remote import add  # submission.add, or for a home on a SPARQL server the same judgement and one guarded write
 
     home.require_writable()
     with tempfile.TemporaryDirectory(prefix="kgtool-import-") as tmp:
@@ -190,7 +190,7 @@ def run(importer: ModuleType, home: Home, files: list[str], *, dry_run: bool = F
         more = f"+{len(files) - 1}" if len(files) > 1 else ""
         target = Path(tmp) / f"{importer.NAME}-{stem}{more}.nt"
         converted = convert(importer, home, files, target, progress, options)
-        outcome = submission.add(home, [str(target)], dry_run=dry_run, locate=False)  # _locate names the rows
+        outcome = add(home, [str(target)], dry_run=dry_run, locate=False)  # _locate names the rows
         if outcome.report is not None and outcome.report.results:
             _locate(importer, home, files, outcome.report.results, options)
     return ImportOutcome(converted, outcome)

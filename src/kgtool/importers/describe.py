@@ -61,7 +61,7 @@ class Describer:
     def store(self):
         """The home's store, opened on first use (an import that describes nothing shared never opens it)."""
         if self._store is None:
-            from ..store import load
+            from ..remote import load  # store.load, or a remote home's graph on its server
 
             self._store = load(self.home).store
         return self._store

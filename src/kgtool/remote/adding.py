@@ -17,16 +17,19 @@ from .store import load
 ATTEMPTS = 5  # another writer moved the generation: judge again against the new state, this many times at most
 
 
-def add(home, files: list[str], *, dry_run: bool = False, strict: bool = False, allow_remote: bool = False, allow_merge: bool = False):
+def add(home, files: list[str], *, dry_run: bool = False, strict: bool = False, allow_remote: bool = False, allow_merge: bool = False,
+        locate: bool = True):
     """Validate `files` with the remote home and merge them all or nothing (submission.AddOutcome); a refusal changes nothing.
 
     The write is one SPARQL Update that lands only if the home's generation is still the one
     judged: a concurrent add from elsewhere makes it land nothing, and this add is judged again.
+    `locate` as submission.add's (an importer names its own rows).
     """
     from ..submission import RECORD_NS, AddOutcome, _record
     from ..submitted import read
     from .home import read_meta
 
+    home.require_writable()
     submission = read(files, allow_remote)
     submitted = len(set(submission.triples))
     if not submission.triples:
@@ -35,7 +38,7 @@ def add(home, files: list[str], *, dry_run: bool = False, strict: bool = False, 
     record = ox.NamedNode(RECORD_NS + digest)
     for _attempt in range(ATTEMPTS):
         home._meta = None  # the state as it is now
-        outcome, loaded, new = _assess(home, submission, submitted, record, strict, dry_run, allow_merge)
+        outcome, loaded, new = _assess(home, submission, submitted, record, strict, dry_run, allow_merge, locate)
         if outcome.reason or dry_run:
             return outcome
         meta = home.meta()
@@ -59,7 +62,7 @@ def add(home, files: list[str], *, dry_run: bool = False, strict: bool = False, 
     raise KgError(f"the remote home kept changing while the submission was judged ({ATTEMPTS} tries); try again")
 
 
-def _assess(home, submission, submitted: int, record, strict: bool, dry_run: bool, allow_merge: bool):
+def _assess(home, submission, submitted: int, record, strict: bool, dry_run: bool, allow_merge: bool, locate: bool = True):
     """(outcome, loaded, new triples): as submission._assess judges a local home, against the server."""
     from ..consistency import INCONSISTENCY, MERGE
     from ..submission import AddOutcome, _new_triples
@@ -76,7 +79,7 @@ def _assess(home, submission, submitted: int, record, strict: bool, dry_run: boo
     outcome.new_subjects = sorted(
         {t.subject.value for t in new if isinstance(t.subject, ox.NamedNode) and not loaded.store.quads_for_pattern(t.subject, None, None, DATA)}
     )
-    report = validate_submission(loaded, submission, allow_merge=allow_merge)
+    report = validate_submission(loaded, submission, allow_merge=allow_merge, locate=locate)
     outcome.report = report
     violations = len(report.at_least("violation"))
     warnings = len(report.at_least("warning")) - violations
@@ -110,7 +113,10 @@ def _entailments(loaded, added: list[ox.Triple]) -> tuple[list[str], list[ox.Tri
         engine = Engine(rules, StoreView(loaded.store, REASONED, rules.stand_ins))
         engine.seed(new)
         engine.run()
-        inferred = sorted(t for t in engine.facts if t not in new and not is_noise(t))
+        # A blank node of the home (an OWL restriction, a list) cannot be named in an update: written, it would be a
+        # new, empty node. What the submission entails about one is already on the server, pushed with it, or lost.
+        own = {term for t in new for term in t if term.startswith("_:")}
+        inferred = sorted(t for t in engine.facts if t not in new and not is_noise(t) and all(term in own for term in t if term.startswith("_:")))
         if any(is_schema(t) for t in inferred):
             raise Unsupported("the submission entails schema triples")
     except Unsupported as e:

@@ -163,9 +163,14 @@ class RemoteHome:
         return [self.support() / "shapes.nt"]
 
     def _no_files(self, *_args):
-        raise HomeError(f"{self.root} is a remote home: this command works on a local home only (so far: query, export, stats, validate, add)")
+        raise HomeError(f"{self.root} is a remote home: this command works on a local home only (so far: query, export, stats, validate, add, import)")
 
-    ontology_files = data_files = graph_files = require_writable = _no_files
+    ontology_files = data_files = graph_files = _no_files
+
+    def require_writable(self) -> None:
+        """HomeError unless kgtool can write to the server (it has an update endpoint); the server may still refuse."""
+        if not self.endpoints.update:
+            raise HomeError(f"{self.root} has no update endpoint to write to; add 'update' to its config file")
 
     def relative(self, path) -> str:
         return str(path)
