@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -54,17 +55,18 @@ class Endpoints:
 
     query: str
     update: str | None = None
-    store: str | None = None  # Graph Store Protocol; a POST of N-Quads to it adds a whole dataset (Oxigraph)
+    store: str | None = None  # Graph Store Protocol: push POSTs each graph to it (?graph=IRI), or the dataset (Oxigraph's /store)
     auth: str = "none"  # none | basic | digest
     timeout: float = 60.0  # seconds, for every request unless the caller gives its own
     graphs: dict[str, str] = field(default_factory=dict)  # kgtool's graph IRI -> the server's, where they differ
     bulk: bool = False  # the store endpoint is Oxigraph's: load without a transaction (~30 % faster; push writes its meta graph last anyway)
+    dataset: bool = False  # the store endpoint takes a whole dataset as N-Quads (Oxigraph's /store); else one graph per request
 
     @classmethod
     def oxigraph(cls, url: str) -> Endpoints:
         """The endpoints of an Oxigraph server at `url` (/query, /update, /store)."""
         base = url.rstrip("/")
-        return cls(query=base + "/query", update=base + "/update", store=base + "/store", auth="auto", bulk=True)
+        return cls(query=base + "/query", update=base + "/update", store=base + "/store", auth="auto", bulk=True, dataset=True)
 
 
 class Client:
@@ -146,7 +148,8 @@ class Client:
         form += [("named-graph-uri", self.graph(g)) for g in (named_graphs or [NO_GRAPH])]
         from urllib.parse import urlencode
 
-        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+        # One media type per request: Virtuoso ignores q-values and answers the first type listed, whatever the query's form.
+        headers = {"Accept": _one_type(text, accept), "Content-Type": "application/x-www-form-urlencoded"}
         body, media_type = self._send("POST", self.endpoints.query, "the query", timeout, content=urlencode(form).encode("ascii"), headers=headers)
         wanted = [part.split(";")[0].strip() for part in accept.split(",")]
         if media_type not in wanted:
@@ -166,6 +169,14 @@ class Client:
         url = self.endpoints.store + ("?no_transaction" if self.endpoints.bulk else "")
         self._send("POST", url, "the upload", timeout, content=self._replayable(quads), headers={"Content-Type": N_QUADS})
 
+    def post_graph(self, graph: str, triples: Iterable[bytes], timeout: float | None = None) -> None:
+        """Add triples, streamed as N-Triples, to one graph of the Graph Store (the SPARQL 1.1 Graph Store Protocol's POST
+        ?graph=IRI): the values go in as data, never as SPARQL text (Virtuoso's compiler refuses some, xsd:duration's)."""
+        from urllib.parse import quote
+
+        url = self.endpoints.store + ("&" if "?" in self.endpoints.store else "?") + "graph=" + quote(graph, safe="")
+        self._send("POST", url, "the upload", timeout, content=self._replayable(triples), headers={"Content-Type": N_TRIPLES})
+
     def _replayable(self, body: Iterable[bytes]) -> Iterable[bytes] | bytes:
         """A streamed body, or all of it at once under Digest auth: httpx sends a request again after the server's
         challenge, and a stream cannot be sent twice (it would go empty, and the server would do nothing)."""
@@ -174,6 +185,24 @@ class Client:
     def graph(self, iri: str) -> str:
         """The server's name of one of kgtool's graphs (a config file's [graphs] may rename them)."""
         return self.endpoints.graphs.get(iri, iri)
+
+
+# A query's form: the first keyword after its prologue (BASE and PREFIX declarations, comments).
+_FORM = re.compile(r"(?:\s+|#[^\n]*\n?|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def _one_type(query: str, accept: str) -> str:
+    """Of an Accept list of SPARQL results and RDF types, the one type for the query's form (SELECT and ASK: the first
+    results type; CONSTRUCT and DESCRIBE: the first other), or the list as given when the form cannot be told."""
+    types = [part.split(";")[0].strip() for part in accept.split(",")]
+    if len(types) < 2:
+        return accept
+    found = _FORM.match(query)
+    if found is None:
+        return accept
+    results = found.group(1).upper() in ("SELECT", "ASK")
+    chosen = [t for t in types if t.startswith("application/sparql-results+") == results]
+    return chosen[0] if chosen else accept
 
 
 def _reason(e: Exception) -> str:

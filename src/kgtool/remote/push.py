@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 from typing import Iterator
@@ -80,18 +81,25 @@ def push(home, target: str, reasoner: str | None = None, check: bool = True) -> 
     closure = loaded.path / SCHEMA_FILE if loaded.path is not None else None
     closure_text = closure.read_text(encoding="utf-8") if closure is not None and closure.is_file() else None
 
-    def quads() -> Iterator[ox.Quad]:
-        for g in graphs:
-            source = _query_quads(queries, closure_text) if g == QUERIES else loaded.store.quads_for_pattern(None, None, None, g)
+    def source(g: ox.NamedNode) -> Iterator[ox.Quad]:
+        return _query_quads(queries, closure_text) if g == QUERIES else loaded.store.quads_for_pattern(None, None, None, g)
+
+    def quads(chosen=graphs, keep=None) -> Iterator[ox.Quad]:
+        for g in chosen:
             server = ox.NamedNode(client.graph(g.value))
-            for q in source:
+            for q in source(g):
+                if keep is not None and not keep(q):
+                    continue
                 sent["quads"] += 1
                 if sent["quads"] % 50_000 == 0:
                     report("pushing", sent["quads"], total)
                 yield q if server == g else ox.Quad(q.subject, q.predicate, q.object, server)
 
-    if remote.endpoints.store:
+    if remote.endpoints.store and remote.endpoints.dataset:  # Oxigraph's /store: the whole dataset in one request
         client.post_dataset(chunks(_nquads(quads())), timeout=0)
+    elif remote.endpoints.store:  # the Graph Store Protocol: each graph as N-Triples, its values as data (not SPARQL text)
+        inserted = _post_graphs(client, graphs, source, quads)
+        sent["quads"] += inserted
     else:  # no Graph Store: INSERTs of a few hundred triples (Virtuoso refuses big ones), blank nodes kept together
         for part in _apart(quads()):
             client.update(b"".join(_insert_stream(iter(part))).decode("utf-8"), timeout=0)
@@ -156,6 +164,69 @@ def _batches(quads: Iterator[ox.Quad]) -> Iterator[list[ox.Quad]]:
 def _nquads(quads: Iterator[ox.Quad]) -> Iterator[bytes]:
     for batch in _batches(quads):
         yield ox.serialize(batch, None, ox.RdfFormat.N_QUADS)
+
+
+MARK = ox.NamedNode("urn:kgtool:blank-node")  # a blank node's label while push names it in several requests (then deleted)
+MARKED = 200  # quads per INSERT of the blank nodes found in several graphs
+
+
+def _post_graphs(client, graphs: list, source, quads) -> int:
+    """Send each graph to the Graph Store in its own request; return how many quads went in by INSERT instead.
+
+    Each request names its blank nodes afresh, so a blank node found in several graphs would become one node per
+    graph. Such a node goes with its first graph, marked there with its label (MARK); a quad that names it in another
+    graph is inserted afterwards, its nodes found by their marks (Virtuoso 7.2 fails an INSERT template of several
+    graphs with a blank node or a variable, and has no BNODE()); then the marks are deleted.
+    """
+    first: dict = {}
+    several: set = set()
+    for g in graphs:
+        for q in source(g):
+            for b in _blanks(q):
+                if first.setdefault(b, g) != g:
+                    several.add(b)
+    later: list[ox.Quad] = []  # quads naming a blank node whose first graph is another
+    marks: dict = {}  # blank node -> the graph that holds its mark
+    if several:
+        for g in graphs:
+            for q in source(g):
+                if any(first[b] != g for b in _blanks(q)):
+                    later.append(q)
+                    for b in _blanks(q):
+                        marks[b] = first[b]
+    for g in graphs:
+        keep = (lambda q, g=g: not any(first[b] != g for b in _blanks(q))) if several else None
+        own = [ox.Quad(b, MARK, ox.Literal(b.value), g) for b, home in marks.items() if home == g]
+        body = chunks(_ntriples(itertools.chain(quads([g], keep), own)))
+        head = next(body, None)
+        if head is not None:
+            client.post_graph(client.graph(g.value), itertools.chain([head], body), timeout=0)
+    by_graph: dict = {}
+    for q in later:
+        by_graph.setdefault(q.graph_name, []).append(q)
+    for g, found in by_graph.items():  # one graph per INSERT: Virtuoso 7.2 fails a template of several with variables
+        for start in range(0, len(found), MARKED):
+            part = found[start : start + MARKED]
+            names: dict = {}
+            for q in part:
+                for b in _blanks(q):
+                    names.setdefault(b, f"?b{len(names)}")
+            term = lambda t: names.get(t, str(t))  # noqa: E731
+            template = " ".join(f"{term(q.subject)} {q.predicate} {term(q.object)} ." for q in part)
+            where = " ".join(f"GRAPH <{client.graph(marks[b].value)}> {{ {v} {MARK} {ox.Literal(b.value)} }}" for b, v in names.items())
+            client.update(f"INSERT {{ GRAPH <{client.graph(g.value)}> {{ {template} }} }}\nWHERE {{ {where} }}", timeout=0)
+    for g in sorted({home.value for home in marks.values()}):
+        client.update(f"DELETE WHERE {{ GRAPH <{client.graph(g)}> {{ ?b {MARK} ?label }} }}", timeout=0)
+    return len(later)
+
+
+def _blanks(q: ox.Quad) -> list:
+    return [t for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)]
+
+
+def _ntriples(quads: Iterator[ox.Quad]) -> Iterator[bytes]:
+    for batch in _batches(quads):
+        yield ox.serialize([q.triple for q in batch], None, ox.RdfFormat.N_TRIPLES)
 
 
 def _insert_stream(quads: Iterator[ox.Quad]) -> Iterator[bytes]:
