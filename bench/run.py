@@ -100,7 +100,7 @@ def ratio(a, b) -> str:
     return f"{a[0] / b[0]:.2f}×" if a and b else "—"
 
 
-def bench_size(size: int, work: Path, runs: int, skip_slow: bool, use_jena: bool) -> list[tuple]:
+def bench_size(size: int, work: Path, runs: int, skip_slow: bool, use_jena: bool, rows: list) -> list[tuple]:
     home = work / f"home-{size}"
     t = time.perf_counter()
     generate.generate(size, 1, home)
@@ -135,7 +135,6 @@ def bench_size(size: int, work: Path, runs: int, skip_slow: bool, use_jena: bool
     data_files = [str(p) for p in sorted((home / "data").rglob("*.ttl"))]
     jena_data = [a for f in graph_files for a in ("--data", f)]
     shapes = [str(p) for p in sorted((home / "shapes").glob("*.ttl"))]
-    rows = []
     slow_runs = 1 if size >= 100_000 else runs
     # reasoning: a cold start
     k = measure(kg + ["query", "ASK { ?s ?p ?o }"], slow_runs, drop_cache)
@@ -199,13 +198,20 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     subprocess.run([PY, "-m", "compileall", "-q", str(Path(__import__("kgtool").__file__).parent)], check=False, env=clean_env())
     for size in (int(s) for s in args.sizes.split(",")):
-        rows = bench_size(size, args.work, args.runs, args.skip_slow, use_jena)
         print(f"\n| {size} triples | kgtool | peer | peer time, memory | kgtool / peer |")
-        print("|---|---|---|---|---|")
-        for op, k, peers in rows:
-            for i, (name, p) in enumerate(peers or [("", None)]):
-                print(f"| {op if i == 0 else ''} | {fmt(k) if i == 0 else ''} | {name} | {fmt(p)} | {ratio(k, p)} |")
+        print("|---|---|---|---|---|", flush=True)
+        bench_size(size, args.work, args.runs, args.skip_slow, use_jena, Rows())
         print(flush=True)
+
+
+class Rows(list):
+    """The table's rows, each printed as soon as it is measured (a run at 10M takes most of an hour)."""
+
+    def append(self, row: tuple) -> None:
+        super().append(row)
+        op, k, peers = row
+        for i, (name, p) in enumerate(peers or [("", None)]):
+            print(f"| {op if i == 0 else ''} | {fmt(k) if i == 0 else ''} | {name} | {fmt(p)} | {ratio(k, p)} |", flush=True)
 
 
 if __name__ == "__main__":
