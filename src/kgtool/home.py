@@ -137,6 +137,17 @@ class Home:
         """The files of 'the graph': ontology plus data (shapes are not part of it)."""
         return self.ontology_files() + self.data_files()
 
+    def files_state(self) -> list[tuple[str, int, int]]:
+        """What identifies the state of the graph and shapes files, cheaply: (name, size, mtime) of each."""
+        out = []
+        for path in self.graph_files() + self.shape_files():
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            out.append((str(path), st.st_size, st.st_mtime_ns))
+        return out
+
     def relative(self, path: Path) -> str:
         try:
             return str(path.relative_to(self.root))

@@ -65,18 +65,6 @@ def _recorded_digests(home: Home) -> set[str]:
     return {p.stem.rsplit("-", 1)[-1] for p in folder.glob("*.ttl")} if folder.is_dir() else set()
 
 
-def _state(home: Home) -> list[tuple[str, int, int]]:
-    """What identifies the state of the home's graph and shapes files, cheaply (name, size, mtime)."""
-    out = []
-    for path in home.graph_files() + home.shape_files():
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        out.append((str(path), st.st_size, st.st_mtime_ns))
-    return out
-
-
 def _record(record: ox.NamedNode, submission: Submission, when: str, added: int) -> list[ox.Triple]:
     """A PROV record of the submission: when it was added, from which files (name and sha256)."""
     t = [
@@ -125,7 +113,7 @@ def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = F
             outcome, state, new = _assess(home, submission, submitted, digest, strict, dry_run, allow_merge, locate)
             if outcome.reason or dry_run:
                 return outcome
-            if _state(home) != state:
+            if home.files_state() != state:
                 continue  # changed since it was validated: validate again, never write blind
             outcome.written = _write(home, submission, new, digest)
             outcome.merged = True
@@ -137,7 +125,7 @@ def _assess(home: Home, submission: Submission, submitted: int, digest: str, str
     """Validate against the home as it is now → (outcome, the state judged, the new triples)."""
     from .store import DATA, load
 
-    state = _state(home)
+    state = home.files_state()
     loaded = load(home)
     new = _new_triples(loaded, submission.triples)
     outcome = AddOutcome(False, submitted=submitted, added=len(new), dry_run=dry_run, prefixes={**submission.prefixes, **loaded.prefixes})

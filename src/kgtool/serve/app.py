@@ -252,21 +252,11 @@ class App:
         return getattr(self, "_" + methods[request.method])(request)
 
     # -- the home's graph ------------------------------------------------------------------
-    def _files_state(self) -> list[tuple[str, int, int]]:
-        out = []
-        for path in self.home.graph_files() + self.home.shape_files():
-            try:
-                st = path.stat()
-            except OSError:
-                continue
-            out.append((str(path), st.st_size, st.st_mtime_ns))
-        return out
-
     def loaded(self):
         """The home's store (store.load), opened again only when a file of the home has changed (an add)."""
         from ..store import load
 
-        state = self._files_state()
+        state = self.home.files_state()
         with self._lock:
             if self._loaded is None or state != self._state:
                 self._loaded = load(self.home, reasoner=self.reasoner)
