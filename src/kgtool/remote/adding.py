@@ -67,9 +67,11 @@ def _assess(home, submission, submitted: int, record, strict: bool, dry_run: boo
     from ..consistency import INCONSISTENCY, MERGE
     from ..submission import AddOutcome, _new_triples
     from ..validation import validate_submission
+    from .checking import prefetch
 
     loaded = load(home)
     loaded.path = home.support()
+    prefetch(loaded, submission.triples)
     new = _new_triples(loaded, submission.triples)
     outcome = AddOutcome(False, submitted=submitted, added=len(new), dry_run=dry_run, prefixes={**submission.prefixes, **loaded.prefixes})
     if not new or loaded.store.quads_for_pattern(record, None, None, DATA):

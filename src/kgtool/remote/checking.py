@@ -18,4 +18,13 @@ def validate(home, files: list[str], allow_remote: bool = False, allow_merge: bo
     submission = submitted.read(files, allow_remote)
     loaded = load(home)
     loaded.path = home.support()  # where consistency.check finds schema-closure.nt, as in a local store's directory
+    prefetch(loaded, submission.triples)
     return validate_submission(loaded, submission, allow_merge)
+
+
+def prefetch(loaded, triples) -> None:
+    """Fetch in a few requests what judging `triples` looks up first: the descriptions of the nodes they name, and what points at their subjects."""
+    from ..store import DATA, INFERRED, ONTOLOGY
+
+    subjects = [t.subject for t in triples]
+    loaded.store.prefetch(subjects + [t.object for t in triples], subjects, [ONTOLOGY, DATA, INFERRED])

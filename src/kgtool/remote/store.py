@@ -12,6 +12,8 @@ from . import results
 from .http import JSON_RESULTS, N_TRIPLES, Client
 
 BLANK_DEPTH = 4  # how deep a chain of blank nodes an IRI's description brings along (an OWL restriction, a short list)
+PREFETCH_BATCH = 200  # nodes described by one request of `prefetch`
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _names(graphs: Any) -> list[str]:
@@ -68,6 +70,9 @@ class RemoteStore:
         key = (subject, predicate, object, graph_name)
         if key in self._patterns:
             return self._patterns[key]
+        cached = self._from_cache(subject, predicate, object, graph_name)
+        if cached is not None:
+            return cached
         terms = [("s", subject), ("p", predicate), ("o", object)]
         if any(isinstance(t, ox.BlankNode) for _, t in terms):
             # A blank node cannot be named in a query: those an IRI's description reaches came with it.
@@ -79,6 +84,67 @@ class RemoteStore:
         rows = self.query(f"SELECT * WHERE {{ GRAPH <{graph_name.value}> {{ {where} }} }}", default_graph=[], named_graphs=[graph_name])
         self._patterns[key] = [ox.Quad(*(t if t is not None else row[v] for v, t in terms), graph_name) for row in rows]
         return self._patterns[key]
+
+    def _from_cache(self, subject: Any, predicate: Any, object: Any, graph_name: ox.NamedNode) -> list | None:
+        """A narrower pattern answered from a node's description or its incoming quads already fetched, else None.
+
+        A typed literal as the object is asked of the server: it matches by the server's own
+        literal equality (Oxigraph keeps numbers in canonical form), not by its lexical form.
+        """
+        if object is not None and isinstance(object, ox.Literal) and not object.language and object.datatype.value != _XSD_STRING:
+            return None
+        if isinstance(subject, ox.NamedNode) and (predicate is not None or object is not None):
+            described = self._patterns.get((subject, None, None, graph_name))
+            if described is not None:
+                return [q for q in described if predicate in (None, q.predicate) and object in (None, q.object)]
+        if subject is None and object is not None and predicate is not None:
+            incoming = self._patterns.get((None, None, object, graph_name))
+            if incoming is not None:
+                return [q for q in incoming if q.predicate == predicate]
+        return None
+
+    def prefetch(self, described: Any, pointed_at: Any, graphs: list) -> None:
+        """Fetch at once, graph by graph, the descriptions of the IRIs `described` and the quads pointing at the IRIs
+        `pointed_at`, so that validate and add, which look up each node they touch, find them here: a request per
+        graph and PREFETCH_BATCH nodes instead of several per node."""
+        wanted = [n for n in dict.fromkeys(described) if isinstance(n, ox.NamedNode)]
+        targets = [n for n in dict.fromkeys(pointed_at) if isinstance(n, ox.NamedNode)]
+        for g in graphs:
+            todo = [n for n in wanted if (n, None, None, g) not in self._patterns]
+            for i in range(0, len(todo), PREFETCH_BATCH):
+                self._describe_many(todo[i : i + PREFETCH_BATCH], g)
+            todo = [n for n in targets if (None, None, n, g) not in self._patterns]
+            for i in range(0, len(todo), PREFETCH_BATCH):
+                self._incoming_many(todo[i : i + PREFETCH_BATCH], g)
+
+    def _describe_many(self, nodes: list, graph_name: ox.NamedNode) -> None:
+        """`_description` of each of `nodes`, in one answer (blank node labels agree within it)."""
+        values = "VALUES ?n { " + " ".join(str(n) for n in nodes) + " }"
+        chains = [f"{values} ?n ?p ?o BIND(?n AS ?s)"]
+        for depth in range(1, BLANK_DEPTH + 1):
+            steps = ["?n"] + [f"?b{i}" for i in range(1, depth)] + ["?s"]
+            path = " . ".join(f"{a} ?q{i} {b} FILTER(isBlank({b}))" for i, (a, b) in enumerate(zip(steps, steps[1:])))
+            chains.append(f"{values} {path} . ?s ?p ?o")
+        union = " UNION ".join(f"{{ {c} }}" for c in chains)
+        rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph_name.value}> {{ {union} }} }}", default_graph=[], named_graphs=[graph_name])
+        found: dict = {n: [] for n in nodes}
+        for row in rows:
+            quad = ox.Quad(row["s"], row["p"], row["o"], graph_name)
+            bucket = found.setdefault(row["s"], [])
+            if quad not in bucket:
+                bucket.append(quad)
+        for node, quads in found.items():
+            self._patterns.setdefault((node, None, None, graph_name), quads)
+
+    def _incoming_many(self, nodes: list, graph_name: ox.NamedNode) -> None:
+        """The quads pointing at each of `nodes` (the pattern (None, None, node))."""
+        values = "VALUES ?o { " + " ".join(str(n) for n in nodes) + " }"
+        rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph_name.value}> {{ {values} ?s ?p ?o }} }}", default_graph=[], named_graphs=[graph_name])
+        found: dict = {n: [] for n in nodes}
+        for row in rows:
+            found[row["o"]].append(ox.Quad(row["s"], row["p"], row["o"], graph_name))
+        for node, quads in found.items():
+            self._patterns.setdefault((None, None, node, graph_name), quads)
 
     def _description(self, node: ox.NamedNode, graph_name: ox.NamedNode) -> list:
         """The quads of `node` in a graph, and (in the same answer, so that their labels agree) those of the blank
