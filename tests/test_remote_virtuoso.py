@@ -275,3 +275,28 @@ def test_virtuosos_own_dialect_is_read_as_the_standard(pushed, virtuoso):
         form["query"] = ask
         body = httpx.post(virtuoso.url + "/sparql", data=form, headers={"Accept": "application/sparql-results+json"}).content
         assert b'"__ASK_RETVAL"' in body and bool(solutions(body)) is expected
+
+
+MOLDOVA = """@prefix cf: <https://w3id.org/kgtool/conflict#> .
+@prefix cfr: <https://w3id.org/kgtool/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+cfr:moldova a cf:SovereignState ; rdfs:label "Moldova"@en ; cf:mentionedIn cfr:source-article .
+"""
+
+
+def test_an_add_lands_on_virtuoso_as_in_a_local_home(kg, pushed, home, tmp_path, monkeypatch):
+    # Last in the module: it changes the pushed home. A submission that entails nothing new used to send an
+    # empty GRAPH block, which Virtuoso refuses (SP030).
+    monkeypatch.setenv("KGTOOL_USER", USER)
+    monkeypatch.setenv("KGTOOL_PASSWORD", PASSWORD)
+    sub = tmp_path / "moldova.ttl"
+    sub.write_text(MOLDOVA, encoding="utf-8")
+    local = kg("--home", str(home), "add", str(sub))
+    remote = kg("--home", pushed, "add", str(sub))
+    assert (remote.exit_code, local.exit_code) == (0, 0), remote.stderr
+    question = "SELECT ?s ?l WHERE { ?s a cf:SovereignState ; rdfs:label ?l } ORDER BY ?s"
+    answer = kg("--home", pushed, "query", question)
+    assert "Moldova" in answer.stdout
+    assert answer.stdout == kg("--home", str(home), "query", question).stdout
+    again = kg("--home", pushed, "add", str(sub))
+    assert again.exit_code == 1 and "already in the home" in again.stdout + again.stderr

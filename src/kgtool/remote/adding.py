@@ -140,11 +140,15 @@ def _guarded_write(client, generation: int, token: str, state: dict, added: list
         ox.Triple(HOME, STATE, ox.Literal(json.dumps(state))),
         ox.Triple(HOME, PUSH, ox.Literal(token)),
     ]
+
+    def block(graph: str, text: str) -> str:
+        return f"  GRAPH <{graph}> {{\n{text}}}\n" if text else ""  # an empty GRAPH block is a syntax error to Virtuoso
+
     return (
         f"DELETE {{ GRAPH <{meta}> {{ {HOME} {GENERATION} ?generation . {HOME} {STATE} ?state . {HOME} {PUSH} ?push }}\n"
-        f"  GRAPH <{entailed}> {{\n{lines(no_longer)}}} }}\n"
-        f"INSERT {{ GRAPH <{meta}> {{\n{lines(next_meta)}}}\n  GRAPH <{data}> {{\n{lines(added)}}}\n"
-        f"  GRAPH <{entailed}> {{\n" + "".join(line + "\n" for line in inferred) + "} }\n"
+        + block(entailed, lines(no_longer)) + "}\n"
+        f"INSERT {{ GRAPH <{meta}> {{\n{lines(next_meta)}}}\n" + block(data, lines(added))
+        + block(entailed, "".join(line + "\n" for line in inferred)) + "}\n"
         f"WHERE {{ GRAPH <{meta}> {{ {HOME} {GENERATION} ?generation ; {STATE} ?state OPTIONAL {{ {HOME} {PUSH} ?push }} "
         f"FILTER(?generation = {generation}) }} }}"
     )
