@@ -68,8 +68,10 @@ def serve(ctx: Ctx, host, port, allow_add, timeout, max_body, reasoner):
     def stop(_signum, _frame):
         raise KeyboardInterrupt
 
-    # SIGTERM stops the server as Ctrl-C does, from before anyone can know its address
-    previous = signal.signal(signal.SIGTERM, stop)
+    # SIGTERM stops the server as Ctrl-C does, from before anyone can know its address. SIGINT is
+    # set too: a shell without job control starts a background command with SIGINT ignored, and
+    # Python then installs no KeyboardInterrupt for it (CI running the suite in the background).
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
     server = None
     try:
         server = Server(app, host, port, log=lambda line: click.echo(line, err=True))
@@ -83,7 +85,8 @@ def serve(ctx: Ctx, host, port, allow_add, timeout, max_body, reasoner):
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         if server is not None:
             server.server_close()
     click.echo("Stopped.", err=True)

@@ -8,12 +8,12 @@ import pyoxigraph as ox
 
 from ..errors import UsageError
 from ..store import DATA, PARTS, Loaded
+from ..vocab import XSD_STRING
 from . import results
 from .http import JSON_RESULTS, N_TRIPLES, Client
 
 BLANK_DEPTH = 4  # how deep a chain of blank nodes an IRI's description brings along (an OWL restriction, a short list)
 PREFETCH_BATCH = 200  # nodes described by one request of `prefetch`
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _names(graphs: Any) -> list[str]:
@@ -91,7 +91,7 @@ class RemoteStore:
         A typed literal as the object is asked of the server: it matches by the server's own
         literal equality (Oxigraph keeps numbers in canonical form), not by its lexical form.
         """
-        if object is not None and isinstance(object, ox.Literal) and not object.language and object.datatype.value != _XSD_STRING:
+        if object is not None and isinstance(object, ox.Literal) and not object.language and object.datatype.value != XSD_STRING:
             return None
         if isinstance(subject, ox.NamedNode) and (predicate is not None or object is not None):
             described = self._patterns.get((subject, None, None, graph_name))
