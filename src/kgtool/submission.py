@@ -95,17 +95,21 @@ def _new_triples(loaded, triples: list[ox.Triple]) -> list[ox.Triple]:
     return new
 
 
+def opened(home, files: list[str], allow_remote: bool) -> tuple[Submission, int, str]:
+    """What every add starts from (a local or a remote home): the home writable, the files read, their distinct triples counted, the digest that names the record."""
+    home.require_writable()
+    submission = read(files, allow_remote)
+    return submission, len(set(submission.triples)), submission.digest()[:16]
+
+
 def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = False, allow_remote: bool = False, allow_merge: bool = False, locate: bool = True) -> AddOutcome:
     """Validate `files` with the home and merge them all or nothing; a refusal changes nothing.
 
     Raises HomeError for the bundled home, InputError for a file that cannot be read.
     """
-    home.require_writable()
-    submission = read(files, allow_remote)
-    submitted = len(set(submission.triples))
+    submission, submitted, digest = opened(home, files, allow_remote)
     if not submission.triples:
         return AddOutcome(False, "the submission has no triples", dry_run=dry_run)
-    digest = submission.digest()[:16]
 
     with home_lock(home):  # validate and write against one state of the home
         _remove_stale_temporaries(home)

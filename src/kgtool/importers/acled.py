@@ -149,10 +149,7 @@ class Converter(Describer):
             raise row.error(f"sub_event_type is {sub_text!r}, not an ACLED sub-event type")
         time_prec = row.integer("time_precision", optional=True, minimum=1, maximum=3)
         geo_prec = row.integer("geo_precision", optional=True, minimum=1, maximum=3)
-        lat = row.number("latitude", -90, 90)
-        lon = row.number("longitude", -180, 180)
-        if (lat is None) != (lon is None):
-            raise row.error("the row gives only one of latitude and longitude")
+        lat, lon = row.point()
         fatalities = row.integer("fatalities", minimum=0)
 
         release, t = self.release(row.path)

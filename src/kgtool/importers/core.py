@@ -82,6 +82,13 @@ class Row:
             raise self.error(f"{column} is {text}, outside {minimum:g} to {maximum:g}")
         return value
 
+    def point(self) -> tuple[float | None, float | None]:
+        """(latitude, longitude) from the columns of those names, both None when both are empty; InputError when one is missing or out of range."""
+        lat, lon = self.number("latitude", -90, 90), self.number("longitude", -180, 180)
+        if (lat is None) != (lon is None):
+            raise self.error("the row gives only one of latitude and longitude")
+        return lat, lon
+
     def day(self, column: str) -> date:
         """The field as a calendar date (YYYY-MM-DD, optionally followed by a time of day, as GED files give it)."""
         text = self.required(column)

@@ -151,10 +151,7 @@ class Converter(Describer):
             raise row.error(f"date_end {end} is before date_start {start}")
         date_prec = row.integer("date_prec", optional=True, minimum=1, maximum=5)
         where_prec = row.integer("where_prec", optional=True, minimum=1, maximum=7)
-        lat = row.number("latitude", -90, 90)
-        lon = row.number("longitude", -180, 180)
-        if (lat is None) != (lon is None):
-            raise row.error("the row gives only one of latitude and longitude")
+        lat, lon = row.point()
         low, best, high = (row.integer(c, minimum=0) for c in ("low", "best", "high"))
         if low > best:
             raise row.error(f"low {low} is above best {best}")

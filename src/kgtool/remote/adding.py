@@ -25,16 +25,12 @@ def add(home, files: list[str], *, dry_run: bool = False, strict: bool = False, 
     judged: a concurrent add from elsewhere makes it land nothing, and this add is judged again.
     `locate` as submission.add's (an importer names its own rows).
     """
-    from ..submission import RECORD_NS, AddOutcome, _record
-    from ..submitted import read
+    from ..submission import RECORD_NS, AddOutcome, _record, opened
     from .home import read_meta
 
-    home.require_writable()
-    submission = read(files, allow_remote)
-    submitted = len(set(submission.triples))
+    submission, submitted, digest = opened(home, files, allow_remote)
     if not submission.triples:
         return AddOutcome(False, "the submission has no triples", dry_run=dry_run)
-    digest = submission.digest()[:16]
     record = ox.NamedNode(RECORD_NS + digest)
     for _attempt in range(ATTEMPTS):
         home._meta = None  # the state as it is now

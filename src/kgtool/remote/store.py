@@ -118,7 +118,7 @@ class RemoteStore:
                 self._incoming_many(todo[i : i + PREFETCH_BATCH], g)
 
     def _describe_many(self, nodes: list, graph_name: ox.NamedNode) -> None:
-        """`_description` of each of `nodes`, in one answer (blank node labels agree within it)."""
+        """`_description` of each of `nodes`, in one answer (blank node labels agree within it); a node already described keeps its quads."""
         values = "VALUES ?n { " + " ".join(str(n) for n in nodes) + " }"
         chains = [f"{values} ?n ?p ?o BIND(?n AS ?s)"]
         for depth in range(1, BLANK_DEPTH + 1):
@@ -149,22 +149,8 @@ class RemoteStore:
     def _description(self, node: ox.NamedNode, graph_name: ox.NamedNode) -> list:
         """The quads of `node` in a graph, and (in the same answer, so that their labels agree) those of the blank
         nodes it reaches through up to BLANK_DEPTH blank nodes: later lookups of those blank nodes are answered from them."""
-        chains = [f"BIND({node} AS ?s) {node} ?p ?o"]
-        for depth in range(1, BLANK_DEPTH + 1):
-            steps = [node.__str__()] + [f"?b{i}" for i in range(1, depth)] + ["?s"]
-            path = " . ".join(f"{a} ?q{i} {b} FILTER(isBlank({b}))" for i, (a, b) in enumerate(zip(steps, steps[1:])))
-            chains.append(f"{path} . ?s ?p ?o")
-        union = " UNION ".join(f"{{ {c} }}" for c in chains)
-        rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph_name.value}> {{ {union} }} }}", default_graph=[], named_graphs=[graph_name])
-        found: dict = {node: []}
-        for row in rows:
-            quad = ox.Quad(row["s"], row["p"], row["o"], graph_name)
-            bucket = found.setdefault(row["s"], [])
-            if quad not in bucket:
-                bucket.append(quad)
-        for s, quads in found.items():
-            self._patterns.setdefault((s, None, None, graph_name), quads)
-        return found[node]
+        self._describe_many([node], graph_name)
+        return self._patterns[(node, None, None, graph_name)]
 
     def named_graphs(self) -> list[ox.NamedNode]:
         """The named graphs of the server's dataset that the home holds (its meta graph lists them)."""
