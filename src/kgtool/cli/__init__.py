@@ -1,7 +1,7 @@
 """The command line: the group, its shared options, and the one place where outcomes become exit codes.
 
 The only package that knows click, standard output or exit codes. Each command is a module
-of its own (query, export, validate, add, import, stats, init, template): read the options, call the core,
+of its own (query, export, validate, add, import, submissions, remove, stats, init, template): read the options, call the core,
 render what it returns. A command imports the core it calls (store, sparql, validation, ...)
 inside its function, so that each command loads only what it runs.
 """
@@ -28,7 +28,7 @@ class KgGroup(click.Group):
     "lazily loading subcommands" pattern).
     """
 
-    COMMANDS = ("add", "export", "import", "init", "push", "query", "serve", "stats", "template", "validate")
+    COMMANDS = ("add", "export", "import", "init", "push", "query", "remove", "serve", "stats", "submissions", "template", "validate")
     # a command whose name Python reserves lives in NAME_.py, as the function NAME_
     MODULES = {"import": "import_"}
 

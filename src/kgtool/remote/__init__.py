@@ -1,4 +1,4 @@
-"""Remote homes (a SPARQL server holds the graph, kgtool reasons and validates) and push: `load` and `stats` for any home, local or remote."""
+"""Remote homes (a SPARQL server holds the graph, kgtool reasons and validates) and push: `load`, `validate`, `add`, `stats`, `submissions` and `remove` for any home, local or remote."""
 
 from __future__ import annotations
 
@@ -63,3 +63,25 @@ def stats(home: Any, check: bool = True) -> dict:
     from .figures import stats as remote
 
     return remote(home, check=check)
+
+
+def submissions(home: Any) -> list:
+    """submissions.listed for a local home (its files); for a remote one, its submission graphs."""
+    if not is_remote(home):
+        from ..submissions import listed as local
+
+        return local(home)
+    from .submissions import listed as remote
+
+    return remote(home)
+
+
+def remove(home: Any, ident: str, dry_run: bool = False) -> Any:
+    """submissions.remove for a local home (the file, under the lock); for a remote one, one guarded update."""
+    if not is_remote(home):
+        from ..submissions import remove as local
+
+        return local(home, ident, dry_run=dry_run)
+    from .submissions import remove as remote
+
+    return remote(home, ident, dry_run=dry_run)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import pyoxigraph as ox
@@ -11,7 +12,7 @@ import pyoxigraph as ox
 from ..errors import KgError, UsageError
 from ..store.graphs import DATA, INFERRED, REASONED
 from ..vocab import XSD
-from .layout import GENERATION, HOME, META, PUSH, STATE
+from .layout import GENERATION, HOLDS, HOME, META, PUSH, RESULT, RESULTS, STATE, submission_graph
 from .store import load
 
 ATTEMPTS = 5  # another writer moved the generation: judge again against the new state, this many times at most
@@ -38,24 +39,43 @@ def add(home, files: list[str], *, dry_run: bool = False, strict: bool = False, 
         if outcome.reason or dry_run:
             return outcome
         meta = home.meta()
-        when = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        added = new + _record(record, submission, when, len(new))
+        now = datetime.now(timezone.utc)
+        when = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        ident = f"{now.strftime('%Y%m%dT%H%M%S%f')}-{digest}"  # the stem of the file a local add would write
+        # No triple is in two of the data graphs: a source file's description another submission gave already stays there.
+        added = new + [t for t in _record(record, submission, when, len(new)) if t.subject == record or not _held(loaded, t)]
         inferred, no_longer = _entailments(loaded, added)
         token = uuid.uuid4().hex
         state = dict(json.loads(json.dumps({k: v for k, v in meta.items() if k not in ("generation", "version", "graphs", "push")})))
+        state["submissions"] = [*state.get("submissions", []), ident]
         counts = state.setdefault("counts", {})
         counts["data"] = counts.get("data", 0) + len(added)
         counts["inferred"] = counts.get("inferred", 0) + len(inferred) - len(no_longer)
         state.setdefault("files", {})["data"] = state.get("files", {}).get("data", 0) + 1  # as a local add's new file
-        for severity, n in outcome.report.counts().items() if state.get("validation") is not None else ():  # the submission's results join the home's
-            state.setdefault("validation", {})[severity] = state.get("validation", {}).get(severity, 0) + n
-        loaded.store.client.update(_guarded_write(loaded.store.client, meta["generation"], token, state, added, inferred, no_longer))
+        gone: list[str] = []
+        found: list[str] = []
+        if state.get("judged"):  # the results of the focus nodes judged replace theirs (conformance.py)
+            from .conformance import after_add, figures
+
+            old = home.results() or []
+            gone, found = after_add(old, outcome.report)
+            state["conforms"], state["validation"] = figures(sorted((set(old) - set(gone)) | set(found)))
+        elif state.get("validation") is not None:  # a home pushed by an earlier kgtool: its counts plus the submission's
+            for severity, n in outcome.report.counts().items():
+                state["validation"][severity] = state["validation"].get(severity, 0) + n
+        write = Write(meta["generation"], token, state, ident, added, inferred, no_longer, gone, found)
+        loaded.store.client.update(_guarded_write(loaded.store.client, write))
         landed = read_meta(loaded.store.client)
         if landed is not None and landed.get("push") == token:
             outcome.merged = True
-            outcome.written = f"{record} in {home.root}"
+            outcome.written = f"submission {ident} in {home.root}"
             return outcome
     raise KgError(f"the remote home kept changing while the submission was judged ({ATTEMPTS} tries); try again")
+
+
+def _held(loaded, t: ox.Triple) -> bool:
+    """Whether the home's data (the data graph or a submission graph) holds the triple `t` already."""
+    return bool(loaded.store.quads_for_pattern(t.subject, t.predicate, t.object, DATA))
 
 
 def _assess(home, submission, submitted: int, record, strict: bool, dry_run: bool, allow_merge: bool, locate: bool = True):
@@ -124,27 +144,59 @@ def _entailments(loaded, added: list[ox.Triple]) -> tuple[list[str], list[ox.Tri
     return write_lines(inferred).splitlines(), no_longer
 
 
-def _guarded_write(client, generation: int, token: str, state: dict, added: list[ox.Triple], inferred: list[str], no_longer: list[ox.Triple]) -> str:
-    """One SPARQL Update: the new triples and entailments and the next generation, only where the generation is still `generation`."""
-    meta, data, entailed = (client.graph(g.value) for g in (META, DATA, INFERRED))
+@dataclass
+class Write:
+    """What an add writes: the submission's graph and triples, the entailments it adds and those it asserts now, the results."""
 
-    def lines(triples) -> str:
-        return ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    generation: int  # the one judged: the update lands only while it is still the home's
+    token: str
+    state: dict
+    ident: str
+    added: list[ox.Triple]  # into the submission's own graph
+    inferred: list[str]  # N-Triples lines, into the entailments graph
+    no_longer: list[ox.Triple]  # out of the entailments graph
+    gone: list[str] = field(default_factory=list)  # validation results no longer there
+    found: list[str] = field(default_factory=list)  # and the new ones
 
-    next_meta = [
+
+def _guarded_write(client, w: Write) -> str:
+    """One SPARQL Update: the submission's graph, its entailments and the next state, only where the generation is still `w.generation`."""
+    meta, entailed = (client.graph(g.value) for g in (META, INFERRED))
+    graph = submission_graph(w.ident)
+    return (
+        f"DELETE {{ GRAPH <{meta}> {{ {HOME} {GENERATION} ?generation . {HOME} {STATE} ?state . {HOME} {PUSH} ?push }}\n"
+        + block(meta, lines(ox.Triple(RESULTS, RESULT, ox.Literal(r)) for r in w.gone))
+        + block(entailed, lines(w.no_longer)) + "}\n"
+        + "INSERT {\n" + block(meta, lines(next_state(w.generation, w.token, w.state)) + lines([ox.Triple(HOME, HOLDS, graph)])
+                               + lines(ox.Triple(RESULTS, RESULT, ox.Literal(r)) for r in w.found))
+        + block(client.graph(graph.value), lines(w.added))
+        + block(entailed, "".join(line + "\n" for line in w.inferred)) + "}\n"
+        + guard(meta, w.generation)
+    )
+
+
+def lines(triples) -> str:
+    """Triples as N-Triples text (valid SPARQL triples)."""
+    return ox.serialize(list(triples), None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def block(graph: str, text: str) -> str:
+    """A GRAPH block of a template, or nothing for no triples (an empty GRAPH block is a syntax error to Virtuoso)."""
+    return f"  GRAPH <{graph}> {{\n{text}}}\n" if text else ""
+
+
+def next_state(generation: int, token: str, state: dict) -> list[ox.Triple]:
+    """The meta graph's triples of the state a write makes: the next generation, the state, the write's token."""
+    return [
         ox.Triple(HOME, GENERATION, ox.Literal(str(generation + 1), datatype=ox.NamedNode(XSD + "integer"))),
         ox.Triple(HOME, STATE, ox.Literal(json.dumps(state))),
         ox.Triple(HOME, PUSH, ox.Literal(token)),
     ]
 
-    def block(graph: str, text: str) -> str:
-        return f"  GRAPH <{graph}> {{\n{text}}}\n" if text else ""  # an empty GRAPH block is a syntax error to Virtuoso
 
+def guard(meta: str, generation: int) -> str:
+    """The WHERE of a guarded write: one solution while the home's generation is `generation`, none otherwise."""
     return (
-        f"DELETE {{ GRAPH <{meta}> {{ {HOME} {GENERATION} ?generation . {HOME} {STATE} ?state . {HOME} {PUSH} ?push }}\n"
-        + block(entailed, lines(no_longer)) + "}\n"
-        f"INSERT {{ GRAPH <{meta}> {{\n{lines(next_meta)}}}\n" + block(data, lines(added))
-        + block(entailed, "".join(line + "\n" for line in inferred)) + "}\n"
         f"WHERE {{ GRAPH <{meta}> {{ {HOME} {GENERATION} ?generation ; {STATE} ?state OPTIONAL {{ {HOME} {PUSH} ?push }} "
         f"FILTER(?generation = {generation}) }} }}"
     )

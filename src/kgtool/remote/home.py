@@ -167,6 +167,28 @@ class RemoteHome:
 
     ontology_files = data_files = graph_files = _no_files
 
+    def submissions(self) -> list[str]:
+        """The ids of the home's submission graphs, oldest first (as the state lists them)."""
+        return list(self.meta().get("submissions", []))
+
+    def data_graphs(self) -> list[str]:
+        """kgtool's names of the graphs a local home's data graph holds: the data graph and each submission graph."""
+        from ..store.graphs import DATA
+        from .layout import submission_graph
+
+        return [DATA.value, *(submission_graph(i).value for i in self.submissions())]
+
+    def results(self) -> list[str] | None:
+        """The whole home's validation results (their identities, as JSON), or None when the server keeps none
+        (pushed with --no-check, or by a kgtool that kept counts only)."""
+        from .layout import RESULT, RESULTS
+        from .results import solutions
+
+        if not self.meta().get("judged"):
+            return None
+        body = self.client.query(f"SELECT ?r WHERE {{ <{RESULTS.value}> <{RESULT.value}> ?r }}", [META.value], [])
+        return sorted(row["r"].value for row in solutions(body))
+
     def require_writable(self) -> None:
         """HomeError unless kgtool can write to the server (it has an update endpoint); the server may still refuse."""
         if not self.endpoints.update:

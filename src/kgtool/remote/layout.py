@@ -32,3 +32,23 @@ def query_node(name: str) -> ox.NamedNode:
     from urllib.parse import quote
 
     return ox.NamedNode("urn:kgtool:query:" + quote(name, safe=""))
+
+
+# Each accepted submission (a remote add or import, or a pushed data/submissions/ file) is a named graph of its own,
+# with its PROV record: the default graph's data is the data graph plus every one of them (RemoteStore names them all).
+SUBMISSION_SPACE = "urn:kgtool:graph:submission:"
+# The whole home's validation results (what stats' conformance line counts), one literal each (a result's identity as
+# JSON), kept apart from the home's state so that reading the state stays small: an add replaces the results of the
+# focus nodes it judged, a remove those of the home judged again.
+RESULTS = ox.NamedNode("urn:kgtool:results")
+RESULT = ox.NamedNode(KGM + "result")
+
+
+def submission_graph(ident: str) -> ox.NamedNode:
+    """The named graph of the submission `ident` (the stem of the file a local add would have written)."""
+    return ox.NamedNode(SUBMISSION_SPACE + ident)
+
+
+def submission_id(graph: str) -> str | None:
+    """The id of a submission graph's IRI, or None for another graph."""
+    return graph[len(SUBMISSION_SPACE):] if graph.startswith(SUBMISSION_SPACE) else None

@@ -15,7 +15,10 @@ from ..progress import current as current_progress
 from .http import chunks
 from ..store.cache import SCHEMA_CLOSURE as SCHEMA_FILE
 from ..vocab import XSD
-from .layout import GENERATION, HOLDS, HOME, KGTOOL_GRAPHS, META, NAME, PREVIOUS, PUSH, PUSHING, QUERIES, SCHEMA_CLOSURE, STATE, TEXT, VERSION, query_node
+from ..store.graphs import DATA
+from .conformance import figures
+from .layout import (GENERATION, HOLDS, HOME, KGTOOL_GRAPHS, META, NAME, PREVIOUS, PUSH, PUSHING, QUERIES, RESULT, RESULTS, SCHEMA_CLOSURE, STATE, TEXT,
+                     VERSION, query_node, submission_graph, submission_id)
 
 BATCH = 10_000  # quads serialized at a time
 INSERT_SIZE = 500  # triples per INSERT where there is no Graph Store (Virtuoso compiles an update into at most 10,000 lines of SQL)
@@ -45,7 +48,6 @@ def push(home, target: str, reasoner: str | None = None, check: bool = True) -> 
     """
     import uuid
 
-    from ..stats import home_conforms
     from ..store import load
     from . import names_remote
     from .home import read_meta, resolve
@@ -59,15 +61,17 @@ def push(home, target: str, reasoner: str | None = None, check: bool = True) -> 
     named = loaded.named_graphs("graph")
     if any(not isinstance(g, ox.NamedNode) for g in named):
         raise HomeError("the data has a named graph with a blank node as its name; a server can only hold graphs named by IRIs")
-    # Whether the home conforms, for stats (remembered by the local cache; ~100 s once for a 1M-triple home).
-    conforms, validation = home_conforms(home, loaded) if check else (None, None)
+    # Whether the home conforms, for stats, and the results behind it (remembered by the local cache; ~100 s once for a 1M-triple home).
+    results = _results(home, loaded) if check else None
+    conforms, validation = figures(results) if results is not None else (None, None)
+    split = _submissions(home, loaded)
     queries = {name: path.read_text(encoding="utf-8") for name, path in home.query_files().items()}
     remote = resolve(target)
     client = remote.client
     meta_graph = client.graph(META.value)
     token = ox.Quad(HOME, PUSHING, ox.Literal(uuid.uuid4().hex), ox.NamedNode(meta_graph))
     old = read_meta(client, complete=False) or {}
-    graphs = [*KGTOOL_GRAPHS, *named]
+    graphs = [*KGTOOL_GRAPHS, *(submission_graph(i) for i in split.graphs), *named]
     listed = sorted({*old.get("graphs", []), *(g.value for g in graphs)})  # kgtool's names; the server's come from client.graph
     # (1) from here the home on the server is incomplete
     before = int(old.get("generation") or 0)  # kept while incomplete, so that generations only grow (compare-and-swap)
@@ -82,7 +86,13 @@ def push(home, target: str, reasoner: str | None = None, check: bool = True) -> 
     closure_text = closure.read_text(encoding="utf-8") if closure is not None and closure.is_file() else None
 
     def source(g: ox.NamedNode) -> Iterator[ox.Quad]:
-        return _query_quads(queries, closure_text) if g == QUERIES else loaded.store.quads_for_pattern(None, None, None, g)
+        if g == QUERIES:
+            return _query_quads(queries, closure_text)
+        ident = submission_id(g.value)
+        if ident is not None:
+            return (ox.Quad(t.subject, t.predicate, t.object, g) for t in split.graphs[ident])
+        quads = loaded.store.quads_for_pattern(None, None, None, g)
+        return (q for q in quads if q.triple not in split.held) if g == DATA and split.held else quads
 
     def quads(chosen=graphs, keep=None) -> Iterator[ox.Quad]:
         for g in chosen:
@@ -118,6 +128,8 @@ def push(home, target: str, reasoner: str | None = None, check: bool = True) -> 
         "named_graphs": [g.value for g in named],
         "conforms": conforms,
         "validation": validation,
+        "submissions": list(split.graphs),
+        "judged": results is not None,  # the results are in the meta graph (conformance.py)
     }
     meta = [
         ox.Triple(HOME, GENERATION, ox.Literal(str(generation), datatype=ox.NamedNode(XSD + "integer"))),
@@ -125,6 +137,7 @@ def push(home, target: str, reasoner: str | None = None, check: bool = True) -> 
         ox.Triple(HOME, PUSH, token.object),
         ox.Triple(HOME, STATE, ox.Literal(json.dumps(state))),  # keys in their order: prefixes are tried in order
         *(ox.Triple(HOME, HOLDS, g) for g in graphs),
+        *(ox.Triple(RESULTS, RESULT, ox.Literal(r)) for r in results or ()),
     ]
     body = ox.serialize(meta, None, ox.RdfFormat.N_TRIPLES).decode("utf-8")
     client.update(
@@ -138,6 +151,53 @@ def push(home, target: str, reasoner: str | None = None, check: bool = True) -> 
             f"another push to {remote.root} overlapped this one; the home there is left incomplete: push again"
         )
     return Pushed(remote.root, sent["quads"], len(graphs), generation)
+
+
+@dataclass
+class Split:
+    """The home's data graph parted as a server keeps it: each data/submissions/*.ttl file's triples (by id, oldest first), and all they hold."""
+
+    graphs: dict
+    held: set
+
+
+def _submissions(home, loaded) -> Split:
+    """Each submission file's triples, as the store holds them (its blank nodes named as the store's build named them);
+    a triple of two submissions goes with the first only, so that no triple is in two of the data graphs."""
+    from .. import rdfio
+    from ..rdfmerge import content_seed
+    from ..submission import SUBMISSIONS_DIR
+
+    folder = home.root / SUBMISSIONS_DIR
+    graphs: dict = {}
+    held: set = set()
+    for path in sorted(p for p in home.data_files() if p.parent == folder and p.suffix == ".ttl"):
+        rel = home.relative(path)
+        parsed = rdfio.parse_file(path, display=rel, seed=content_seed(path.read_bytes()))
+        mine = [t for t in dict.fromkeys(parsed.triples) if t not in held]
+        if any(ox.Quad(t.subject, t.predicate, t.object, DATA) not in loaded.store for t in mine):
+            raise HomeError(f"{rel} changed while the home was read; push again")
+        graphs[path.stem] = mine
+        held.update(mine)
+    return Split(graphs, held)
+
+
+def _results(home, loaded) -> list[str]:
+    """The identities of the whole home's validation results (conformance.py), remembered with the store."""
+    from .. import validation
+    from ..fsutil import atomic_write
+    from .conformance import of_report
+
+    memo = loaded.path / "kgtool-remote-results.json" if loaded.path is not None else None
+    if memo is not None and memo.is_file():
+        return json.loads(memo.read_text(encoding="utf-8"))
+    found = of_report(validation.validate_home(home, loaded))
+    if memo is not None:
+        try:
+            atomic_write(memo, json.dumps(found).encode("utf-8"), fsync=False)
+        except OSError:
+            pass
+    return found
 
 
 def _query_quads(queries: dict[str, str], closure: str | None) -> Iterator[ox.Quad]:

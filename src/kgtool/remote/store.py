@@ -16,8 +16,9 @@ BLANK_DEPTH = 4  # how deep a chain of blank nodes an IRI's description brings a
 PREFETCH_BATCH = 200  # nodes described by one request of `prefetch`
 
 
-def _names(graphs: Any) -> list[str]:
-    """IRIs of a default_graph / named_graphs argument (one term, a list, or None)."""
+def _names(graphs: Any, data: list[str] | None = None) -> list[str]:
+    """IRIs of a default_graph / named_graphs argument (one term, a list, or None); the data graph stands for `data`
+    (the data graph and the submission graphs) when given."""
     if graphs is None:
         return []
     if isinstance(graphs, (ox.NamedNode, ox.BlankNode, ox.DefaultGraph)):
@@ -26,7 +27,7 @@ def _names(graphs: Any) -> list[str]:
     for g in graphs:
         if not isinstance(g, ox.NamedNode):
             raise UsageError("a remote home can only name its graphs by IRI (a blank node or the default graph cannot be sent)")
-        names.append(g.value)
+        names += data if data is not None and g == DATA else [g.value]
     return names
 
 
@@ -47,9 +48,12 @@ class RemoteStore:
     as pyoxigraph's QuerySolutions, QueryBoolean, or a list of Triples.
     """
 
-    def __init__(self, client: Client, timeout: float | None = None):
+    def __init__(self, client: Client, timeout: float | None = None, data: list[str] | None = None):
         self.client = client
         self.timeout = timeout  # seconds for each request (None: the home's; 0: no limit)
+        # What the data graph stands for in a query's dataset: itself and every submission graph (a local store holds
+        # them all in its one data graph). No triple is in two of them, so their merge counts each once.
+        self.data = data
         self._patterns: dict[tuple, list] = {}  # quads_for_pattern's answers: the home does not change under one command
 
     def query(self, query: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None, default_graph: Any = None,
@@ -57,7 +61,7 @@ class RemoteStore:
         if use_default_graph_as_union:
             raise UsageError("a remote home names the graphs of each query; use_default_graph_as_union is not supported")
         text = prologue(prefixes, base_iri) + query
-        defaults = _names(default_graph)
+        defaults = _names(default_graph, self.data)
         body, media_type = self.client.query_typed(text, defaults, _names(named_graphs), f"{JSON_RESULTS}, {N_TRIPLES};q=0.9", self.timeout)
         if media_type == N_TRIPLES:
             return results.triples(body)
@@ -81,7 +85,7 @@ class RemoteStore:
         if isinstance(subject, ox.NamedNode) and predicate is None and object is None:
             return self._description(subject, graph_name)
         where = " ".join(str(t) if t is not None else f"?{v}" for v, t in terms)
-        rows = self.query(f"SELECT * WHERE {{ GRAPH <{graph_name.value}> {{ {where} }} }}", default_graph=[], named_graphs=[graph_name])
+        rows = self.query(f"SELECT * WHERE {{ {where} }}", default_graph=[graph_name], named_graphs=[])
         self._patterns[key] = [ox.Quad(*(t if t is not None else row[v] for v, t in terms), graph_name) for row in rows]
         return self._patterns[key]
 
@@ -126,7 +130,7 @@ class RemoteStore:
             path = " . ".join(f"{a} ?q{i} {b} FILTER(isBlank({b}))" for i, (a, b) in enumerate(zip(steps, steps[1:])))
             chains.append(f"{values} {path} . ?s ?p ?o")
         union = " UNION ".join(f"{{ {c} }}" for c in chains)
-        rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph_name.value}> {{ {union} }} }}", default_graph=[], named_graphs=[graph_name])
+        rows = self.query(f"SELECT ?s ?p ?o WHERE {{ {union} }}", default_graph=[graph_name], named_graphs=[])
         found: dict = {n: [] for n in nodes}
         for row in rows:
             quad = ox.Quad(row["s"], row["p"], row["o"], graph_name)
@@ -139,7 +143,7 @@ class RemoteStore:
     def _incoming_many(self, nodes: list, graph_name: ox.NamedNode) -> None:
         """The quads pointing at each of `nodes` (the pattern (None, None, node))."""
         values = "VALUES ?o { " + " ".join(str(n) for n in nodes) + " }"
-        rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph_name.value}> {{ {values} ?s ?p ?o }} }}", default_graph=[], named_graphs=[graph_name])
+        rows = self.query(f"SELECT ?s ?p ?o WHERE {{ {values} ?s ?p ?o }}", default_graph=[graph_name], named_graphs=[])
         found: dict = {n: [] for n in nodes}
         for row in rows:
             found[row["o"]].append(ox.Quad(row["s"], row["p"], row["o"], graph_name))
@@ -192,5 +196,5 @@ def load(home: Any, reasoner: str | None = None, timeout: float | None = None) -
             f"the entailments of {home.root} were computed by the {pushed} reasoner when it was pushed; "
             f"--reasoner {reasoner} applies to local homes only"
         )
-    store = RemoteStore(home.client, timeout)
+    store = RemoteStore(home.client, timeout, home.data_graphs())
     return RemoteLoaded(home, store, dict(meta.get("prefixes", {})), counts=dict(meta.get("counts", {})), reasoner=pushed)  # type: ignore[arg-type]
