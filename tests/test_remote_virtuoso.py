@@ -300,3 +300,29 @@ def test_an_add_lands_on_virtuoso_as_in_a_local_home(kg, pushed, home, tmp_path,
     assert answer.stdout == kg("--home", str(home), "query", question).stdout
     again = kg("--home", pushed, "add", str(sub))
     assert again.exit_code == 1 and "already in the home" in again.stdout + again.stderr
+
+
+def test_a_submission_on_virtuoso_is_listed_as_locally_and_removed_as_if_never_added(kg, pushed, home, tmp_path, monkeypatch):
+    # After the add above (module order): the same add lands in a local home; both list it; removed from Virtuoso,
+    # the home answers as the bundled home, which never had it.
+    monkeypatch.setenv("KGTOOL_USER", USER)
+    monkeypatch.setenv("KGTOOL_PASSWORD", PASSWORD)
+    sub = tmp_path / "moldova.ttl"
+    sub.write_text(MOLDOVA, encoding="utf-8")
+    assert kg("--home", str(home), "add", str(sub)).exit_code == 0
+    local, remote = (json.loads(kg("--home", h, "submissions", "--format", "json").stdout) for h in (str(home), pushed))
+    assert len(remote) == 1 and len(local) == 1
+    for listing in (local, remote):
+        listing[0].pop("id"), listing[0].pop("added")  # when each was added differs
+    assert remote == local == [{"triples": 3, "sources": [{"title": "moldova.ttl", "sha256": remote[0]["sources"][0]["sha256"]}]}]
+    ident = json.loads(kg("--home", pushed, "submissions", "--format", "json").stdout)[0]["id"]
+    removed = kg("--home", pushed, "remove", ident)
+    assert (removed.exit_code, removed.stdout) == (0, f"Removed submission {ident} (3 triple(s) and its PROV record) from {pushed}.\n")
+    assert kg("--home", pushed, "submissions").stdout == "No submissions.\n"
+    question = "SELECT ?s ?l WHERE { ?s a cf:SovereignState ; rdfs:label ?l } ORDER BY ?s"
+    answer = kg("--home", pushed, "query", question)
+    assert "Moldova" not in answer.stdout
+    assert answer.stdout == kg("query", question).stdout  # the bundled home
+    before, after = (json.loads(r.stdout) for r in (kg("stats", "--format", "json"), kg("--home", pushed, "stats", "--format", "json")))
+    before.pop("home"), after.pop("home"), before.pop("bundled"), after.pop("bundled")
+    assert after == before

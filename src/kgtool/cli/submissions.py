@@ -43,7 +43,7 @@ def submissions(ctx: Ctx, fmt):
       kgtool --home myhome submissions
       kgtool --home http://127.0.0.1:7878 submissions --format json
     """
-    from ..remote import submissions as run
+    from ..remote import list_submissions as run
 
     click.echo(SUBMISSIONS_WRITERS[fmt](run(ctx.home)))
     return ExitCode.OK

@@ -65,7 +65,7 @@ def stats(home: Any, check: bool = True) -> dict:
     return remote(home, check=check)
 
 
-def submissions(home: Any) -> list:
+def list_submissions(home: Any) -> list:
     """submissions.listed for a local home (its files); for a remote one, its submission graphs."""
     if not is_remote(home):
         from ..submissions import listed as local
