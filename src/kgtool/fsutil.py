@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def fsync_dir(path: Path) -> None:
@@ -28,8 +30,8 @@ def make_dirs(path: Path, *, fsync: bool = True) -> None:
         fsync_dir(path.parent)
 
 
-def atomic_write(path: Path, data: bytes, *, fsync: bool = True) -> None:
-    """Replace `path` by a file holding `data`: a reader sees the old file or the whole new one, never part of either.
+def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, fsync: bool = True) -> None:
+    """Replace `path` by a file holding `data` (bytes, or a function that writes them to the binary file it is given): a reader sees the old file or the whole new one, never part of either.
 
     The data goes to a temporary file in the same directory (named .NAME.*.tmp, which no home
     reads as data), which os.replace then renames into place. With fsync the file is synced
@@ -44,7 +46,10 @@ def atomic_write(path: Path, data: bytes, *, fsync: bool = True) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            if callable(data):
+                data(f)
+            else:
+                f.write(data)
             f.flush()
             if fsync:
                 os.fsync(f.fileno())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -38,7 +39,8 @@ class AddOutcome:
     report: Report | None = None
     submitted: int = 0  # distinct triples in the files
     added: int = 0  # triples new to the home
-    new_subjects: list[str] = field(default_factory=list)  # IRIs the home did not describe before
+    new_subjects: list[str] = field(default_factory=list)  # IRIs the home did not describe before (a staged import lists the first few)
+    more_new: int = 0  # new subjects beyond those listed
     written: str | None = None  # the new data file, relative to the home
     dry_run: bool = False
     prefixes: dict[str, str] = field(default_factory=dict)  # to show IRIs as prefixed names
@@ -142,20 +144,30 @@ def _assess(home: Home, submission: Submission, submitted: int, digest: str, str
     )
     report = validate_submission(loaded, submission, **({"allow_merge": True} if allow_merge else {}), **({} if locate else {"locate": False}))
     outcome.report = report
+    outcome.reason = verdict(report, strict)
+    return outcome, state, new
+
+
+def verdict(report: Report, strict: bool) -> str | None:
+    """Why a submission with this report is refused, or None when it may land."""
     violations = len(report.at_least("violation"))  # custom severities rank as violations
     warnings = len(report.at_least("warning")) - violations
     owl = sum(1 for r in report.results if r.constraint in (INCONSISTENCY, MERGE))
     if violations > owl:  # the OWL RL findings are listed with the results
-        outcome.reason = f"{violations - owl} violation(s) of the home's shapes"
-    elif violations:
-        outcome.reason = f"{owl} inconsistency(ies) or merge(s) with the home under OWL RL"
-    elif strict and warnings:
-        outcome.reason = f"{warnings} warning(s), and --strict refuses warnings"
-    return outcome, state, new
+        return f"{violations - owl} violation(s) of the home's shapes"
+    if violations:
+        return f"{owl} inconsistency(ies) or merge(s) with the home under OWL RL"
+    if strict and warnings:
+        return f"{warnings} warning(s), and --strict refuses warnings"
+    return None
 
 
-def _write(home: Home, submission: Submission, new: list[ox.Triple], digest: str) -> str:
-    """Write the new triples and their PROV record as a new file under data/submissions/; its path in the home."""
+def _write(home: Home, submission: Submission, new, digest: str, added: int | None = None) -> str:
+    """Write the new triples and their PROV record as a new file under data/submissions/; its path in the home.
+
+    `new`: a list, or an iterator of `added` triples (a staged import's, read back from disk as
+    they are written: the file is written as it goes, still atomically).
+    """
     now = datetime.now(timezone.utc)
     when = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     stamp = now.strftime("%Y%m%dT%H%M%S%f")
@@ -166,15 +178,20 @@ def _write(home: Home, submission: Submission, new: list[ox.Triple], digest: str
         + "".join(f"# from {f.name} (sha256 {f.sha256})\n" for f in submission.files)
         + "# Written by 'kgtool add'; delete this file to revert the submission.\n\n"
     ).encode("utf-8")
-    triples = new + _record(record, submission, when, len(new))
     own = {"prov": PROV, "dcterms": DCT, "rdfs": RDFS, "xsd": XSD}
+    if isinstance(new, list):
+        triples = new + _record(record, submission, when, len(new))
+        try:
+            body = ox.serialize(triples, None, ox.RdfFormat.TURTLE, prefixes={**own, **submission.prefixes})
+        except ValueError:  # a prefix of the submission Turtle cannot declare: write full IRIs there instead
+            body = ox.serialize(triples, None, ox.RdfFormat.TURTLE, prefixes=own)
+        data = header + body
+    else:
+        def data(f) -> None:
+            f.write(header)
+            ox.serialize(chain(new, _record(record, submission, when, added or 0)), f, ox.RdfFormat.TURTLE, prefixes=own)
     try:
-        body = ox.serialize(triples, None, ox.RdfFormat.TURTLE, prefixes={**own, **submission.prefixes})
-    except ValueError:  # a prefix of the submission Turtle cannot declare: write full IRIs there instead
-        body = ox.serialize(triples, None, ox.RdfFormat.TURTLE, prefixes=own)
-    try:
-        atomic_write(target, header + body)
+        atomic_write(target, data)
     except OSError as e:
         raise HomeError(f"cannot write the submission: {e.strerror}", path=home.relative(target)) from e
     return home.relative(target)
-

@@ -81,6 +81,7 @@ class Report:
     focus_nodes: int = 0  # resources judged: the submission's and those it touches, not literals and classes (tests read it)
     checked_triples: int = 0  # triples of the data graph validated (tests read it)
     prefixes: dict[str, str] = field(default_factory=dict)  # to write IRIs as prefixed names
+    judged: set = field(default_factory=set, repr=False, compare=False)  # the focus nodes whose results count (a staged add replaces their earlier results)
 
     @property
     def conforms(self) -> bool:
@@ -228,6 +229,7 @@ def validate_submission(loaded, submission: submitted.Submission, allow_merge: b
         triples=len(set(submission.triples)),
         focus_nodes=len(focus - neighbourhood.values_only(submission.triples)),
         checked_triples=len(data),
+        judged=focus,
     )
     _add_consistency(report, loaded, submission, allow_merge)
     for r in report.results if locate else ():  # name the file (and line) that first describes each result's focus node

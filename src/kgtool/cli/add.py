@@ -51,7 +51,7 @@ def render(outcome, dry_run: bool, lead: str = "") -> int:
     if outcome.reason:
         click.echo(f"{lead + '. ' if lead else ''}Refused: {outcome.reason}; the home is unchanged.", err=True)
         return ExitCode.NO
-    n = len(outcome.new_subjects)
+    n = len(outcome.new_subjects) + outcome.more_new
     entities = f"{n} new entit{'y' if n == 1 else 'ies'}"
     if not dry_run:
         click.echo(f"{opening('Added')} {outcome.added} new triple(s) of {outcome.submitted}, describing {entities}, as {outcome.written}.")

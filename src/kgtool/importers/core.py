@@ -10,6 +10,7 @@ all or nothing, under the home's lock.
 from __future__ import annotations
 
 import csv
+import hashlib
 import tempfile
 import time
 from collections.abc import Iterator
@@ -141,37 +142,57 @@ def rows(path: str, columns: tuple[str, ...]) -> Iterator[Row]:
 
 @dataclass
 class Converted:
-    """What the rows of an import became: the N-Triples file and how much went into it."""
+    """What the rows of an import became: how many rows and triples, how fast, and the sha256 of their N-Triples."""
 
     path: Path
     rows: int = 0
     triples: int = 0
     seconds: float = 0.0
     files: list[str] = field(default_factory=list)
+    sha256: str = ""
 
     @property
     def rate(self) -> float:
         return self.rows / self.seconds if self.seconds > 0 else 0.0
 
 
-def convert(importer: ModuleType, home: Home, files: list[str], target: Path, progress: Progress | None = None, options: dict | None = None) -> Converted:
-    """Stream every row of `files` through the importer into the N-Triples file `target` (InputError naming the file and line of the first bad row)."""
+def chunks(importer: ModuleType, converter, files: list[str], out: Converted, progress: Progress | None = None, size: int | None = None) -> Iterator[list[ox.Triple]]:
+    """The triples of every row of `files`, in lists of about `size` (whole rows; all in one list when None), as they are read.
+
+    Fills `out` as it goes (rows, triples, the sha256 of their N-Triples once all are read).
+    Raises InputError naming the file and line of the first bad row.
+    """
     progress = progress or current_progress()
-    converter = importer.Converter(home, **(options or {}))
-    out = Converted(target, files=list(files))
+    digest = hashlib.sha256()
     started = time.monotonic()
-    with open(target, "w", encoding="utf-8", newline="\n") as nt:
-        for path in files:
-            for row in rows(path, importer.COLUMNS):
-                for t in converter.convert(row):
-                    nt.write(f"{t} .\n")
-                    out.triples += 1
-                out.rows += 1
-                if out.rows % PROGRESS_EVERY == 0:
-                    elapsed = time.monotonic() - started
-                    progress(f"{importer.NAME}: {out.rows} rows, {out.rows / elapsed if elapsed else 0:.0f} rows/s", out.rows, None)
+    chunk: list[ox.Triple] = []
+    for path in files:
+        for row in rows(path, importer.COLUMNS):
+            triples = list(converter.convert(row))
+            digest.update("".join(f"{t} .\n" for t in triples).encode("utf-8"))
+            chunk += triples
+            out.triples += len(triples)
+            out.rows += 1
+            if out.rows % PROGRESS_EVERY == 0:
+                elapsed = time.monotonic() - started
+                progress(f"{importer.NAME}: {out.rows} rows, {out.rows / elapsed if elapsed else 0:.0f} rows/s", out.rows, None)
+            if size is not None and len(chunk) >= size:
+                yield chunk
+                chunk = []
     out.seconds = time.monotonic() - started
+    out.sha256 = digest.hexdigest()
     progress(f"{importer.NAME}: {out.rows} rows read ({out.rate:.0f} rows/s); validating", out.rows, None)
+    if chunk:
+        yield chunk
+
+
+def convert(importer: ModuleType, home: Home, files: list[str], target: Path, progress: Progress | None = None, options: dict | None = None, converter=None) -> Converted:
+    """Stream every row of `files` through the importer into the N-Triples file `target` (InputError naming the file and line of the first bad row)."""
+    out = Converted(target, files=list(files))
+    converter = converter or importer.Converter(home, **(options or {}))
+    with open(target, "w", encoding="utf-8", newline="\n") as nt:
+        for chunk in chunks(importer, converter, files, out, progress, size=PROGRESS_EVERY):
+            nt.writelines(f"{t} .\n" for t in chunk)
     return out
 
 
@@ -184,31 +205,45 @@ class ImportOutcome:
 
 
 def run(importer: ModuleType, home: Home, files: list[str], *, dry_run: bool = False, progress: Progress | None = None, options: dict | None = None) -> ImportOutcome:
-    """Convert the rows of `files`, then validate and merge them as `add` does (all or nothing).
+    """Convert the rows of `files`, and validate and merge them as `add` does (all or nothing), chunk by chunk as they are read.
 
-    Raises InputError (an unreadable file, a malformed row) before the home is touched.
+    A local home judges the rows in chunks of `staged.CHUNK_TRIPLES` triples (memory follows
+    the chunk, not the files); a home on a SPARQL server takes them as one file. Raises
+    InputError (an unreadable file, a malformed row) with the home unchanged.
     """
-    from ..remote import add  # submission.add, or for a home on a SPARQL server the same judgement and one guarded write
+    from ..remote import is_remote
 
     home.require_writable()
-    with tempfile.TemporaryDirectory(prefix="kgtool-import-") as tmp:
-        # The submission record names this file: name it after what was imported.
-        stem = Path(files[0]).name if files else "import"
-        more = f"+{len(files) - 1}" if len(files) > 1 else ""
-        target = Path(tmp) / f"{importer.NAME}-{stem}{more}.nt"
-        converted = convert(importer, home, files, target, progress, options)
-        outcome = add(home, [str(target)], dry_run=dry_run, locate=False)  # _locate names the rows
-        if outcome.report is not None and outcome.report.results:
-            _locate(importer, home, files, outcome.report.results, options)
+    # The submission record names this file: name it after what was imported.
+    stem = Path(files[0]).name if files else "import"
+    more = f"+{len(files) - 1}" if len(files) > 1 else ""
+    name = f"{importer.NAME}-{stem}{more}.nt"
+    converter = importer.Converter(home, **(options or {}))
+    if is_remote(home):
+        from ..remote import add  # the same judgement, and one guarded write to the server
+
+        with tempfile.TemporaryDirectory(prefix="kgtool-import-") as tmp:
+            converted = convert(importer, home, files, Path(tmp) / name, progress, converter=converter)
+            outcome = add(home, [str(converted.path)], dry_run=dry_run, locate=False)  # _locate names the rows
+    else:
+        from .. import formats, staged
+        from ..submitted import SubmittedFile
+
+        converted = Converted(Path(name), files=list(files))
+        stream = chunks(importer, converter, files, converted, progress, size=staged.CHUNK_TRIPLES)
+        source = lambda: SubmittedFile(name, name, converted.sha256, formats.for_path(Path(name)))  # noqa: E731
+        outcome = staged.add(home, stream, source, dry_run=dry_run, progress=progress)
+    if outcome.report is not None and outcome.report.results:
+        converter.seen.clear()  # the converter still sees the home as it was before the import
+        _locate(importer, converter, files, outcome.report.results)
     return ImportOutcome(converted, outcome)
 
 
-def _locate(importer: ModuleType, home: Home, files: list[str], results, options: dict | None = None) -> None:
+def _locate(importer: ModuleType, converter, files: list[str], results) -> None:
     """Point each validation result at the CSV row whose conversion first described its focus node (a second pass, only when there are results)."""
     wanted = {r.focus_iri for r in results if r.focus_iri}
     found: dict[str, tuple[str, int]] = {}
     if wanted:
-        converter = importer.Converter(home, **(options or {}))
         for path in files:
             for row in rows(path, importer.COLUMNS):
                 for t in converter.convert(row):

@@ -1,0 +1,195 @@
+"""A large submission in chunks: each judged in a staged copy of the home's store holding the chunks before it; then written whole as one file, or not at all.
+
+`kgtool import` streams its rows through here, so its memory follows the chunk, not the file.
+Chunk k is validated (the shapes over its neighbourhood, and OWL RL consistency) in the home
+plus chunks 1..k-1 with their entailments: the staged store, a copy of the home's store (a
+checkpoint: hard links) that each chunk extends, as the build extends the home's store with an
+added file. A focus node's results are those of the last chunk that judged it: a later triple
+that could change them touches the node, so that chunk judges it again (neighbourhood.py). The
+OWL RL findings (an inconsistency, a merge) are monotone: once found, they stay. Nothing of the
+home changes until every chunk is judged; the new triples wait in a temporary N-Triples file,
+then land as one submission file written as `add` writes one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import terms
+from .consistency import INCONSISTENCY, MERGE
+from .errors import KgError
+from .home import Home
+from .progress import Report as Progress
+from .submission import AddOutcome, _new_triples, _recorded_digests, _remove_stale_temporaries, _write, home_lock, verdict
+from .submitted import Submission, SubmittedFile
+from .validation import Report, Result, rank, validate_submission
+
+# Triples judged at a time: ~0.9 GB at the peak for 200k triples of UCDP GED rows.
+CHUNK_TRIPLES = int(os.environ.get("KGTOOL_CHUNK_TRIPLES", "200000"))
+LISTED = 20  # the new entities the outcome names (as many as `add` lists); the rest are counted
+
+
+class Staged:
+    """The chunks of one submission judged so far: their results, their new triples (on disk), their figures."""
+
+    def __init__(self, loaded, work: Path, allow_merge: bool = False, progress: Progress | None = None):
+        self.loaded = loaded  # the home as it was: what the first chunk is judged in
+        self.view = loaded  # what the next chunk is judged in
+        self.work = work
+        self.allow_merge = allow_merge
+        self.progress = progress
+        self.results: dict[str, list[Result]] = {}  # by focus node, as the results write it
+        self.findings: dict[tuple, Result] = {}  # the OWL RL findings, once each
+        self.notes: list[str] = []
+        self.new_path = work / "new.nt"
+        self._new = open(self.new_path, "w", encoding="utf-8", newline="\n")
+        self.added = 0  # triples new to the home
+        self.submitted = 0  # distinct triples submitted
+        self.first_new: list[str] = []  # the first LISTED new subjects by name, sorted
+        self.new_count = 0
+        self._pending: list[ox.Triple] | None = None  # the last chunk's new triples: staged before the next chunk is judged
+        self._old: set[ox.Triple] = set()  # submitted triples the home held already (counted once)
+
+    def judge(self, triples: list[ox.Triple]) -> None:
+        """Judge one chunk in the home and the chunks before it; keep its results and new triples."""
+        if self._pending is not None:
+            self._stage(self._pending)
+        chunk = list(dict.fromkeys(triples))
+        new = _new_triples(self.view, chunk)
+        fresh = set(new)
+        for t in chunk:  # distinct over all chunks: new ones once, and the home's own once
+            if t in fresh:
+                self.submitted += 1
+            elif t not in self._old and self._in_home(t):
+                self._old.add(t)
+                self.submitted += 1
+        self._note_new(new)
+        report = validate_submission(self.view, Submission([], chunk, {}, []), allow_merge=self.allow_merge, locate=False)
+        self._merge(report)
+        for t in new:
+            self._new.write(f"{t} .\n")
+        self.added += len(new)
+        self._pending = new
+
+    def outcome(self, dry_run: bool, strict: bool, prefixes: dict[str, str]) -> AddOutcome:
+        """What `add` would say of all the chunks judged: their results, counts and verdict."""
+        self._new.close()
+        results = [r for rs in self.results.values() for r in rs] + list(self.findings.values())
+        results.sort(key=lambda x: (rank(x.severity), x.focus, x.path or "", x.message, x.value or ""))
+        report = Report(results=results, notes=self.notes, triples=self.submitted, prefixes=prefixes)
+        outcome = AddOutcome(False, submitted=self.submitted, added=self.added, dry_run=dry_run, prefixes=prefixes, report=report)
+        outcome.new_subjects = list(self.first_new)
+        outcome.more_new = self.new_count - len(outcome.new_subjects)
+        if not self.added:  # as `add` says it, without the results of judging what the home holds already
+            outcome.reason, outcome.report = f"all {self.submitted} triples of the submission are already in the home", None
+        else:
+            outcome.reason = verdict(report, strict)
+        return outcome
+
+    def new_triples(self):
+        """The new triples of every chunk, read back from disk in the order they were judged."""
+        return ox.parse(path=str(self.new_path), format=ox.RdfFormat.N_TRIPLES)
+
+    def _in_home(self, t: ox.Triple) -> bool:
+        from .store import DATA, ONTOLOGY
+
+        return any(next(iter(self.loaded.store.quads_for_pattern(t.subject, t.predicate, t.object, g)), None) is not None for g in (DATA, ONTOLOGY))
+
+    def _note_new(self, new: list[ox.Triple]) -> None:
+        """Count the subjects the home and the earlier chunks did not describe; keep the first LISTED by name."""
+        from .store import DATA
+
+        store = self.view.store
+        for s in {t.subject.value for t in new if isinstance(t.subject, ox.NamedNode)}:
+            if next(iter(store.quads_for_pattern(ox.NamedNode(s), None, None, DATA)), None) is None:
+                self.new_count += 1
+                if len(self.first_new) < LISTED or s < self.first_new[-1]:
+                    bisect.insort(self.first_new, s)
+                    del self.first_new[LISTED:]
+
+    def _merge(self, report: Report) -> None:
+        """A focus node's results from this chunk replace those of earlier chunks; findings accumulate."""
+        for focus in report.judged:
+            self.results.pop(terms.n3(focus, report.prefixes), None)
+        for r in report.results:
+            if r.constraint in (INCONSISTENCY, MERGE):
+                self.findings.setdefault((r.constraint, r.focus, r.message, r.value), r)
+            else:
+                self.results.setdefault(r.focus, []).append(r)
+        self.notes += [n for n in report.notes if n not in self.notes]
+
+    def _stage(self, new: list[ox.Triple]) -> None:
+        """Put a judged chunk's new triples, and what they entail, into the staged store (copying the home's first)."""
+        from . import reasoning
+        from .store.graphs import DATA, REASONED
+
+        if self.view is self.loaded:
+            self.view = self._copy()
+        store = self.view.store
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, DATA) for t in new)
+        reasoning.update(store, REASONED, self.loaded.reasoner or "kgtool", self._schema(), new, {}, None)
+
+    def _copy(self):
+        """The staged store: a checkpoint of the home's on-disk store, or a copy of one held in memory."""
+        from .store import Loaded
+        from .store.cache import SCHEMA_CLOSURE
+
+        target = self.work / "store"
+        source = self.loaded.store
+        try:
+            source.backup(str(target))  # RocksDB: hard links, instant
+            store = ox.Store(str(target))
+        except (OSError, RuntimeError):  # an in-memory store (a small home): copied quad by quad
+            shutil.rmtree(target, ignore_errors=True)
+            store = ox.Store(str(target))
+            store.bulk_extend(source.quads_for_pattern(None, None, None, None))
+        if self.loaded.path is not None and (self.loaded.path / SCHEMA_CLOSURE).is_file():
+            shutil.copyfile(self.loaded.path / SCHEMA_CLOSURE, target / SCHEMA_CLOSURE)
+        return Loaded(self.loaded.home, store, self.loaded.prefixes, path=target, reasoner=self.loaded.reasoner)
+
+    def _schema(self) -> Path:
+        from .store.cache import SCHEMA_CLOSURE
+
+        return self.view.path / SCHEMA_CLOSURE
+
+
+def add(home: Home, chunks: Iterable[list[ox.Triple]], source: Callable[[], SubmittedFile], *, dry_run: bool = False, strict: bool = False, allow_merge: bool = False, progress: Progress | None = None) -> AddOutcome:
+    """Judge the chunks of one submission in turn, then write them all as one new data file, or nothing.
+
+    `source()`, called once every chunk is read, describes the file the triples came from (its
+    name and sha256 name the submission, as `add` names one). Errors the chunks raise (a
+    malformed row) leave the home as it was.
+    """
+    from .store import load
+
+    home.require_writable()
+    with home_lock(home):  # judge and write against one state of the home
+        _remove_stale_temporaries(home)
+        state = home.files_state()
+        loaded = load(home)
+        with tempfile.TemporaryDirectory(prefix="staged-", dir=home.state_dir()) as tmp:
+            staged = Staged(loaded, Path(tmp), allow_merge, progress)
+            for chunk in chunks:
+                staged.judge(chunk)
+            if not staged.submitted:
+                return AddOutcome(False, "the submission has no triples", dry_run=dry_run)
+            submission = Submission([source()], [], {}, [])
+            digest = submission.digest()[:16]
+            outcome = staged.outcome(dry_run, strict, dict(loaded.prefixes))
+            if not outcome.reason and digest in _recorded_digests(home):
+                outcome.added, outcome.report = 0, None
+                outcome.reason = f"all {outcome.submitted} triples of the submission are already in the home"
+            if outcome.reason or dry_run:
+                return outcome
+            if home.files_state() != state:
+                raise KgError("the home's files changed while the submission was judged (a tool that does not take the home's lock); nothing was written; run it again")
+            outcome.written = _write(home, submission, staged.new_triples(), digest, staged.added)
+            outcome.merged = True
+            return outcome

@@ -1,0 +1,142 @@
+"""`kgtool import` in chunks: the rows are judged a chunk at a time in a staged copy of the home, and land all together or not at all.
+
+Each test sets a small chunk (a few hundred triples), so that the rows of one file span many
+chunks, and checks what a user sees: the same report, the same triples written as when the
+file is judged in one piece, a violation between rows of different chunks found, and a
+refusal or a malformed row anywhere leaving the home as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from kgtool import staged
+from kgtool.cli import cli
+from homes import snapshot
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+UCDP = TESTS / "fixtures" / "ucdp"
+SMALL = 400  # triples a chunk: a GED row is ~75, so ~5 rows a chunk
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def generated(path: Path, rows: int) -> Path:
+    """A GED-shaped file of `rows` invented rows (bench/generate_ged.py, seed 1)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from generate_ged import generate
+    finally:
+        sys.path.pop(0)
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        generate(rows, 1, out)
+    return path
+
+
+@pytest.fixture
+def fresh(tmp_path) -> Path:
+    target = tmp_path / "fresh"
+    assert run("init", str(target)).exit_code == 0
+    return target
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(staged, "CHUNK_TRIPLES", SMALL)
+
+
+def written(home: Path) -> rdflib.Graph:
+    """The triples of the submission files, read by rdflib (less the PROV record's time, which differs between runs)."""
+    g = rdflib.Graph()
+    for f in (home / "data" / "submissions").glob("*.ttl"):
+        g.parse(f, format="turtle")
+    g.remove((None, rdflib.URIRef("http://www.w3.org/ns/prov#generatedAtTime"), None))
+    return g
+
+
+def without_file_names(output: str) -> str:
+    return "\n".join(line.split(" as data/submissions/")[0] for line in output.splitlines())
+
+
+def test_rows_judged_in_chunks_give_the_same_report_and_triples_as_in_one_piece(tmp_path, monkeypatch):
+    path = generated(tmp_path / "ged-120.csv", 120)
+    outputs, graphs = [], []
+    for chunk in (10**9, SMALL):
+        monkeypatch.setattr(staged, "CHUNK_TRIPLES", chunk)
+        home = tmp_path / f"home-{chunk}"
+        assert run("init", str(home)).exit_code == 0
+        dry = run("--home", str(home), "import", "ucdp-ged", str(path), "--release", "24.1", "--dry-run")
+        assert dry.exit_code == 0, dry.output
+        result = run("--home", str(home), "import", "ucdp-ged", str(path), "--release", "24.1")
+        assert result.exit_code == 0, result.output
+        outputs.append((dry.stdout, without_file_names(result.stdout)))
+        graphs.append(written(home))
+    assert outputs[0] == outputs[1]
+    whole, chunked = graphs
+    assert len(chunked) > 120 * 50  # the rows' triples, not a few
+    assert set(whole) == set(chunked)
+    # What the summary line says was added is what the file holds, less the PROV record (type, label, source, its title and sha256).
+    added = int(outputs[1][1].splitlines()[-1].split("added ")[1].split(" new triple")[0])
+    assert added == len(chunked) - 5
+
+
+def test_a_clash_between_rows_of_different_chunks_refuses_the_import(fresh, small_chunks, tmp_path):
+    # duplicate-id.csv's two rows give event 900001 two dates (the shapes allow one). Put
+    # 20 generated rows (several chunks) between them: the second row is judged in a staged
+    # home that holds the first.
+    rows = (UCDP / "duplicate-id.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    header, first, second = rows[0], "".join(rows[1:3]), "".join(rows[3:])
+    filler = generated(tmp_path / "filler.csv", 20).read_text(encoding="utf-8").splitlines(keepends=True)[1:]
+    path = tmp_path / "apart.csv"
+    path.write_text(header + first + "".join(filler) + second, encoding="utf-8")
+    before = snapshot(fresh)
+    result = run("--home", str(fresh), "import", "ucdp-ged", str(path))
+    assert result.exit_code == 1, result.output
+    assert f"{path}:2: Violation: cfr:ucdp-ged-event-900001, path cf:date: " in result.stdout
+    assert result.stderr.startswith("Read 22 row(s) of 1 file(s) (")
+    assert result.stderr.endswith(" violation(s) of the home's shapes; the home is unchanged.\n")
+    assert snapshot(fresh) == before
+
+
+def test_a_malformed_row_after_many_chunks_is_an_error_and_changes_nothing(fresh, small_chunks, tmp_path):
+    good = generated(tmp_path / "good.csv", 30).read_text(encoding="utf-8")
+    bad_row = (UCDP / "bad-latitude.csv").read_text(encoding="utf-8").splitlines(keepends=True)[3]
+    path = tmp_path / "late-bad.csv"
+    path.write_text(good + bad_row, encoding="utf-8")
+    line = good.count("\n") + 1
+    before = snapshot(fresh)
+    result = run("--home", str(fresh), "import", "ucdp-ged", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {path}:{line}: latitude is 123, outside -90 to 90\n"
+    assert snapshot(fresh) == before
+    assert not list((fresh / ".kgtool").rglob("staged-*"))  # the staged store is gone too
+
+
+def test_reimporting_in_chunks_adds_nothing_and_exits_1(fresh, small_chunks, tmp_path):
+    path = generated(tmp_path / "ged-30.csv", 30)
+    assert run("--home", str(fresh), "import", "ucdp-ged", str(path)).exit_code == 0
+    before = snapshot(fresh)
+    result = run("--home", str(fresh), "import", "ucdp-ged", str(path))
+    assert result.exit_code == 1
+    assert "Refused: all " in result.stderr and " triples of the submission are already in the home" in result.stderr
+    assert snapshot(fresh) == before
+
+
+def test_after_a_chunked_import_every_row_is_an_event_of_the_home(fresh, small_chunks, tmp_path):
+    path = generated(tmp_path / "ged-40.csv", 40)
+    assert run("--home", str(fresh), "import", "ucdp-ged", str(path), "--release", "24.1").exit_code == 0
+    with open(path, encoding="utf-8", newline="") as f:
+        ids = {row["id"] for row in csv.DictReader(f)}
+    result = run("--home", str(fresh), "query", "SELECT DISTINCT ?e WHERE { ?e cf:deathToll ?t }", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    found = {line.rsplit("ucdp-ged-event-", 1)[-1] for line in result.stdout.splitlines() if "ucdp-ged-event-" in line}
+    assert len(ids) == 40 and found == ids
