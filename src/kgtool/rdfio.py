@@ -147,3 +147,80 @@ def parse_file(
     fmt = formats.for_path(path)
     data = read_bytes(path, display)
     return parse_bytes(data, fmt, display, allow_remote, base_iri=file_iri(path), named_graphs=named_graphs, seed=seed)
+
+
+# The formats parsed as they are read (`Chunks`): the others are parsed whole, then handed out in chunks.
+_STREAMED = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.N3)
+
+
+class Chunks:
+    """A file parsed as it is read, handed out `size` triples at a time: what `parse_file` gives, without the whole file in memory.
+
+    Iterating gives (default-graph triples, named-graph quads) pairs, blank nodes renamed from
+    `seed` in order of appearance across the whole file (the labels `parse_file` gives). Once
+    iterated to the end: `prefixes`, `blank_nodes` and `triples` (how many default-graph triples).
+    The safety checks read the file's bytes first (released before parsing); a file in error is
+    parsed whole again for the error `parse_file` raises (the same message and line).
+    """
+
+    def __init__(self, path: str | Path, display: str | None = None, *, named_graphs: bool = False, seed: str, size: int):
+        self.path = Path(path)
+        self.display = display or str(path)
+        self.named_graphs = named_graphs
+        self.seed = seed
+        self.size = max(1, size)
+        self.prefixes: dict[str, str] = {}
+        self.blank_nodes = 0
+        self.triples = 0
+
+    def __iter__(self):
+        fmt = formats.for_path(self.path)
+        if fmt.rdf_format not in _STREAMED:
+            parsed = parse_file(self.path, self.display, named_graphs=self.named_graphs, seed=self.seed)
+            self.prefixes, self.blank_nodes, self.triples = dict(parsed.prefixes), parsed.blank_nodes, len(parsed.triples)
+            triples, quads = parsed.triples, parsed.quads
+            del parsed
+            for start in range(0, max(len(triples), len(quads), 1), self.size):
+                yield triples[start : start + self.size], quads[start : start + self.size]
+            return
+        data = read_bytes(self.path, self.display)
+        bom = rdfsafety.checked(data, fmt, self.display, False) is not data  # the checks; a BOM is skipped
+        del data
+        term, labels = rdfmerge._renamer(self.seed)
+        BN, TR, DG = ox.BlankNode, ox.Triple, ox.DefaultGraph
+        with open(self.path, "rb") as f:
+            if bom:
+                f.read(3)
+            parser = ox.parse(f, fmt.rdf_format, base_iri=file_iri(self.path))
+            while True:
+                triples: list = []
+                named: list = []
+                try:
+                    for q in parser:
+                        s, o, g = q.subject, q.object, q.graph_name
+                        if type(g) is DG:
+                            if type(s) is BN or type(o) is BN or type(o) is TR:
+                                triples.append(TR(term(s), q.predicate, term(o)))
+                            else:
+                                triples.append(q.triple)
+                            if len(triples) >= self.size:
+                                break
+                            continue
+                        if not self.named_graphs or (type(g) is ox.NamedNode and g.value.startswith(rdfmerge.RESERVED_GRAPH_SPACE)):
+                            self._fail()
+                        named.append(ox.Quad(term(s), q.predicate, term(o), term(g)))
+                        if len(named) >= self.size:
+                            break
+                except (SyntaxError, MemoryError, ValueError, OSError, UnicodeError):
+                    self._fail()
+                self.prefixes = dict(parser.prefixes)
+                self.blank_nodes = len(labels)
+                self.triples += len(triples)
+                if not triples and not named:
+                    return
+                yield triples, named
+
+    def _fail(self):
+        """Raise the error `parse_file` raises for this file (it parses it whole)."""
+        parse_file(self.path, self.display, named_graphs=self.named_graphs, seed=self.seed)
+        raise InputError("could not be parsed", path=self.display)  # pragma: no cover - parse_file raised

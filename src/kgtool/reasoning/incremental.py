@@ -43,14 +43,28 @@ def in_full(store: ox.Store, graphs: Graphs, reasoner: str, progress: Progress |
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graphs.inferred) for t in inferred)
 
 
+def extend(store: ox.Store, graphs: Graphs, added: list[ox.Triple], schema_file: Path, progress: Progress | None = None) -> bool:
+    """Add what `added` (a chunk of data, stored before or after this) entails to the entailments in the store; False when the compiled rules cannot."""
+    return _extend(store, graphs, added, schema_file, progress)
+
+
 def _extend(store: ox.Store, graphs: Graphs, added: list[ox.Triple], schema_file: Path, progress: Progress | None) -> bool:
-    """Add what `added` entails to the entailments in the store, by the compiled rules; False when they cannot."""
-    new = from_ox(added)
-    if any(is_schema(t) for t in new):
+    """Add what `added` entails to the entailments in the store, by the compiled rules; False when they cannot.
+
+    `added` may repeat triples the store holds already (a chunk of a data file, loaded into the
+    store before this): those entail nothing new, and any of them that was an entailment is
+    taken out of `graphs.inferred` (asserted now). A schema triple the store does not hold yet
+    makes it False (the rules would change).
+    """
+    if not schema_file.is_file():
         return False
+    new = from_ox(added)
     try:
         rules = Rules(set(parse_lines(schema_file.read_bytes())))
-        engine = Engine(rules, StoreView(store, graphs, rules.stand_ins), progress)
+        view = StoreView(store, graphs, rules.stand_ins)
+        if any(is_schema(t) and not view.has(t) for t in new):
+            return False
+        engine = Engine(rules, view, progress)
         engine.seed(new)
         engine.run()
         inferred = [t for t in engine.facts if t not in new and not is_noise(t)]
@@ -58,8 +72,10 @@ def _extend(store: ox.Store, graphs: Graphs, added: list[ox.Triple], schema_file
             raise Unsupported("the new data entails schema triples")
     except Unsupported:
         return False
-    for t in added:  # asserted now: no longer an entailment
-        store.remove(ox.Quad(t.subject, t.predicate, t.object, graphs.inferred))
+    asserted_now = [t for t in new if view.inferred(t)]  # asserted now: no longer an entailment
+    if asserted_now:
+        for q in ox.parse(write_lines(asserted_now, str(graphs.inferred)).encode("utf-8"), ox.RdfFormat.N_QUADS):
+            store.remove(q)
     _write(store, inferred, graphs.inferred)
     return True
 
@@ -92,14 +108,21 @@ def _write(store: ox.Store, triples, graph: ox.NamedNode) -> None:
 
 
 class StoreView(Known):
-    """The closure already in a store (asserted graphs and entailments) as the engine looks it up."""
+    """The closure already in a store (asserted graphs and entailments) as the engine looks it up.
+
+    What the store says about a subject is read once, graph by graph, and kept (`_node`): the
+    engine asks about the same nodes again and again (the types of a node, its values), and one
+    lookup per node costs less than one per triple. The store must not change while a view is
+    used (a new view per extension).
+    """
 
     def __init__(self, store: ox.Store, graphs: Graphs, stand_ins: dict[str, tuple[str, str]]):
         self.store = store
         self.graphs = (*graphs.asserted, graphs.inferred)
+        self.inferred_graph = graphs.inferred
         self.stand_ins = stand_ins  # the chain stand-in predicates (not stored): joins of two stored ones
         self.term = Terms()
-        self._subjects: dict[str, bool] = {}  # whether a term is a subject in the store (a big submission's mostly are not)
+        self._nodes: dict[str, dict[str, dict[str, int]]] = {}  # subject -> predicate -> object -> ASSERTED | INFERRED bits
         same = ox.NamedNode(OWL + "sameAs")
         self.equalities = any(next(iter(store.quads_for_pattern(None, same, None, g)), None) is not None for g in self.graphs)
 
@@ -107,32 +130,45 @@ class StoreView(Known):
         for g in self.graphs:
             yield from self.store.quads_for_pattern(s, p, o, g)
 
-    def has(self, t: Triple) -> bool:
+    def _node(self, s: str) -> dict[str, dict[str, int]]:
+        """{predicate: {object: where}} of the triples with subject `s` in the store (`where`: ASSERTED, INFERRED bits)."""
+        found = self._nodes.get(s)
+        if found is None:
+            found = self._nodes[s] = {}
+            node = self.term(s)
+            for g in self.graphs:
+                bit = INFERRED_BIT if g == self.inferred_graph else ASSERTED_BIT
+                for q in self.store.quads_for_pattern(node, None, None, g):
+                    objects = found.setdefault(str(q.predicate), {})
+                    o = str(q.object)
+                    objects[o] = objects.get(o, 0) | bit
+        return found
+
+    def _where(self, t: Triple) -> int:
+        """Where the store holds `t`: ASSERTED_BIT | INFERRED_BIT, 0 if nowhere."""
         s, p, o = t
         if s[0] == '"' or p[0] != "<" or p.startswith(CHAIN_PREFIX):
-            return False
-        subject = self._subjects.get(s)
-        if subject is None:  # one lookup per subject spares one per triple about a new node
-            subject = self._subjects[s] = next(iter(self._quads(self.term(s), None, None)), None) is not None
-        return subject and next(iter(self._quads(self.term(s), self.term(p), self.term(o))), None) is not None
+            return 0
+        node = self._node(s)
+        where = node.get(p, {}).get(o, 0) if node else 0
+        if not where and node and "^^" in o and o[0] == '"':
+            # A typed literal may be stored in another lexical form (oxigraph#526): ask the store.
+            terms = (self.term(s), self.term(p), self.term(o))
+            for g in self.graphs:
+                if next(iter(self.store.quads_for_pattern(*terms, g)), None) is not None:
+                    where |= INFERRED_BIT if g == self.inferred_graph else ASSERTED_BIT
+        return where
+
+    def has(self, t: Triple) -> bool:
+        return self._where(t) != 0
+
+    def inferred(self, t: Triple) -> bool:
+        """Whether the store holds `t` among the entailments."""
+        return bool(self._where(t) & INFERRED_BIT)
 
     def known(self, triples: list[Triple]) -> set[Triple]:
-        """Those of `triples` in the store: `has` for many, one lookup per subject (a store holding most of them: ~10x quicker)."""
-        by_subject: dict[str, list[Triple]] = {}
-        for t in triples:
-            s, p, _o = t
-            if s[0] != '"' and p[0] == "<" and not p.startswith(CHAIN_PREFIX):
-                by_subject.setdefault(s, []).append(t)
-        found: set[Triple] = set()
-        for s, about in by_subject.items():
-            if len(about) == 1:
-                if self.has(about[0]):
-                    found.add(about[0])
-                continue
-            stored = {(str(q.predicate), str(q.object)) for q in self._quads(self.term(s), None, None)}
-            # A typed literal may be stored in another lexical form (oxigraph#526): `has` asks the store.
-            found.update(t for t in about if (t[1], t[2]) in stored or ("^^" in t[2] and t[2][0] == '"' and self.has(t)))
-        return found
+        """Those of `triples` in the store (one lookup per subject)."""
+        return {t for t in triples if self.has(t)}
 
     def objects(self, p: str, s: str) -> list[str]:
         if s[0] == '"':
@@ -140,7 +176,7 @@ class StoreView(Known):
         if p in self.stand_ins:
             first, second = self.stand_ins[p]
             return [z for m in self.objects(first, s) for z in self.objects(second, m)]
-        return [str(q.object) for q in self._quads(self.term(s), self.term(p), None)]
+        return list(self._node(s).get(p, ()))
 
     def subjects(self, p: str, o: str) -> list[str]:
         if p in self.stand_ins:
@@ -156,3 +192,6 @@ class StoreView(Known):
         if x[0] == "<":
             quads += self._quads(None, node, None)
         return [(str(q.subject), str(q.predicate), str(q.object)) for q in quads]
+
+
+ASSERTED_BIT, INFERRED_BIT = 1, 2

@@ -16,6 +16,9 @@ from .cache import CACHE_FORMAT, DUMP, FROM_SCRATCH, META, SCHEMA_CLOSURE, SHAPE
 from .graphs import DATA, INFERRED, ONTOLOGY, REASONED, SHAPES, user_graphs
 
 IN_MEMORY_MAX_QUADS = 10_000  # a store this small is also dumped as N-Quads (see cache.DUMP)
+# Triples of a data file parsed, reasoned over and stored at a time: memory follows this, not the data.
+# At 1M triples, 250k a chunk built in the time of 1M (and 0.54 GB against 1.7 GB).
+CHUNK_TRIPLES = 250_000
 
 
 def build(home: Home, cache: Path, final: Path, wanted: Wanted, progress: Progress | None) -> dict:
@@ -48,8 +51,23 @@ def build(home: Home, cache: Path, final: Path, wanted: Wanted, progress: Progre
     return meta
 
 
+def chunk_size() -> int:
+    """Triples parsed, reasoned and stored at a time: $KGTOOL_BUILD_CHUNK, else CHUNK_TRIPLES."""
+    value = os.environ.get("KGTOOL_BUILD_CHUNK", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else CHUNK_TRIPLES
+
+
 def _build(home: Home, target: Path, wanted: Wanted, base: Path | None, progress: Progress | None) -> dict:
-    """Fill `target` with the store of `wanted`, reusing `base` (an older store) where it can."""
+    """Fill `target` with the store of `wanted`, reusing `base` (an older store) where it can.
+
+    The data files are read a chunk at a time (`chunk_size()` triples): with the `kgtool`
+    reasoner, each chunk's entailments are added to those of the store before it (OWL RL is
+    monotone: chunk after chunk gives the closure of the whole), so memory follows the chunk,
+    not the data. That holds for a build from scratch too: the ontology is reasoned over first,
+    alone, then the data comes in chunks. When a chunk cannot be reasoned that way (it holds or
+    entails schema triples, or the schema is beyond the compiled rules), the rest is only
+    loaded, and the entailments are computed from scratch at the end.
+    """
     old = read_meta(base) if base is not None else None
     if old is not None:
         todo = plan(old, wanted)
@@ -60,11 +78,23 @@ def _build(home: Home, target: Path, wanted: Wanted, base: Path | None, progress
     prefixes = {rel: p for rel, p in prefixes.items() if any(rel in wanted.files[part] for part in ("ontology", "data", "shapes"))}
     store = ox.Store(str(target))
     kgtool = todo.reasoning and wanted.reasoner == "kgtool"
+    schema_file = target / SCHEMA_CLOSURE
     parsed = dict(old.get("parsed", {})) if old is not None else {}
-    redo, added, as_text = _load_files(home, store, todo, wanted, old["files"]["data"] if old else {}, prefixes, kgtool, progress, parsed)
+    loader = _Loader(home, store, todo, wanted, old["files"]["data"] if old else {}, prefixes, parsed, progress)
+    loader.schema_parts()
+    redo = [part for part, parse in (("ontology", todo.ontology), ("data", todo.data != "same"), ("shapes", todo.shapes)) if parse]
+    if todo.data == "all":
+        loader.clear_data()
+    # Whether the data can be reasoned over chunk by chunk, on top of the closure of what the store holds before it.
+    extending = kgtool and (todo.data == "all" or (todo.data == "added" and not todo.ontology and old["reasoner"] == "kgtool" and schema_file.is_file()))
+    if extending and todo.data == "all":  # the closure of the ontology alone, first
+        reasoning.update(store, REASONED, "kgtool", schema_file, None, loader.as_text, progress)
+    reasoned = loader.data(schema_file if extending and schema_file.is_file() else None)
     if todo.reasoning:
-        incremental = added is not None and not todo.ontology and old["reasoner"] == wanted.reasoner == "kgtool" and (target / SCHEMA_CLOSURE).is_file()
-        redo.append(reasoning.update(store, REASONED, wanted.reasoner, target / SCHEMA_CLOSURE, added if incremental else None, as_text, progress))
+        if reasoned:
+            redo.append("reasoning (incremental)" if todo.data == "added" else "reasoning")
+        else:
+            redo.append(reasoning.update(store, REASONED, wanted.reasoner, schema_file, None, loader.as_text, progress))
     store.flush()
     counts = _finish(store, target, todo, progress)
     overlap = _overlap(store)
@@ -84,51 +114,94 @@ def _build(home: Home, target: Path, wanted: Wanted, base: Path | None, progress
     return meta
 
 
-def _load_files(home: Home, store: ox.Store, todo: Plan, wanted: Wanted, old_data: dict, prefixes: dict, kgtool: bool, progress: Progress | None, parsed: dict) -> tuple[list[str], list | None, dict]:
-    """Parse the files the plan redoes into their graphs (and `prefixes`, and `parsed`: the triples and named-graph quads parsed, by part).
+class _Loader:
+    """Parses the files the plan redoes into their graphs, recording in `prefixes` and `parsed` what it read (by part)."""
 
-    `kgtool`: whether kgtool's reasoner will run. Returns the parts parsed, the triples new to
-    the graph when data files were only added (else None), and the N-Triples of the graphs
-    parsed whole, by graph (quicker for the reasoner than dumping them from the store).
-    """
-    parts: list[tuple[ox.NamedNode, dict[str, str], bool]] = []  # graph, files to parse {rel: digest}, clear first
-    if todo.ontology:
-        parts.append((ONTOLOGY, wanted.files["ontology"], True))
-    if todo.data == "all":
-        parts.append((DATA, wanted.files["data"], True))
-    elif todo.data == "added":
-        parts.append((DATA, {rel: d for rel, d in wanted.files["data"].items() if rel not in old_data}, False))
-    if todo.shapes:
-        parts.append((SHAPES, wanted.files["shapes"], True))
-    total = sum(len(rels) for _, rels, _ in parts)
-    done = [0]
-    redo: list[str] = []
-    added: list[ox.Triple] | None = None
-    as_text: dict = {}
-    for graph, rels, clear in parts:
-        # Only data files keep named graphs (see the package's docstring); elsewhere they are refused.
-        triples, named, file_prefixes, blank = _parse(home, rels, graph == DATA, progress, done, total)
-        part = {ONTOLOGY: "ontology", DATA: "data", SHAPES: "shapes"}[graph]
-        parsed[part] = len(triples) + (0 if clear else parsed.get(part, 0))
-        parsed["blank"] = {**parsed.get("blank", {}), **blank}  # the files with blank nodes (for export: they are relabelled)
-        if graph == DATA:
-            parsed["named"] = len(named) + (0 if clear else parsed.get("named", 0))
-        if clear:
-            store.clear_graph(graph)
-            if graph == DATA:
-                for g in user_graphs(store):
-                    store.remove_graph(g)
-        elif graph == DATA and kgtool:  # what the closure is extended with
-            added = [t for t in dict.fromkeys(triples) if not _in_graph(store, t)]
-        store.bulk_extend(_quads(triples, graph))
-        if named:
-            store.bulk_extend(named)
-        if clear and graph != SHAPES and kgtool:
-            as_text[graph] = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
-        del triples, named
-        prefixes.update(file_prefixes)
-        redo.append(part)
-    return redo, added, as_text
+    def __init__(self, home: Home, store: ox.Store, todo: Plan, wanted: Wanted, old_data: dict, prefixes: dict, parsed: dict, progress: Progress | None):
+        self.home, self.store, self.todo, self.prefixes, self.parsed, self.progress = home, store, todo, prefixes, parsed, progress
+        self.as_text: dict = {}  # the N-Triples of the ontology when parsed whole here (quicker for the reasoner than a dump)
+        self.ontology = wanted.files["ontology"] if todo.ontology else {}
+        self.shapes = wanted.files["shapes"] if todo.shapes else {}
+        if todo.data == "all":
+            self.data_files = wanted.files["data"]
+        elif todo.data == "added":
+            self.data_files = {rel: d for rel, d in wanted.files["data"].items() if rel not in old_data}
+        else:
+            self.data_files = {}
+        self.kgtool = todo.reasoning and wanted.reasoner == "kgtool"
+        self.total = len(self.ontology) + len(self.shapes) + len(self.data_files)
+        self.done = 0
+
+    def schema_parts(self) -> None:
+        """Parse the ontology and the shapes when the plan redoes them (small: whole)."""
+        for part, graph, rels in (("ontology", ONTOLOGY, self.ontology), ("shapes", SHAPES, self.shapes)):
+            if not getattr(self.todo, part):
+                continue
+            self.store.clear_graph(graph)
+            triples: list[ox.Triple] = []
+            for rel in sorted(rels):
+                chunks = self._chunks(rel, named_graphs=False, size=1 << 62)
+                for chunk, _named in chunks:
+                    triples.extend(chunk)
+                self._parsed(rel, chunks)
+            self.parsed[part] = len(triples)
+            self.store.bulk_extend(_quads(triples, graph))
+            if graph == ONTOLOGY and self.kgtool:
+                self.as_text[ONTOLOGY] = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
+
+    def clear_data(self) -> None:
+        """Empty the data graph and the data's named graphs (before the data is parsed again)."""
+        self.store.clear_graph(DATA)
+        for g in user_graphs(self.store):
+            self.store.remove_graph(g)
+
+    def data(self, schema_file: Path | None) -> bool:
+        """Parse the data files the plan redoes, a chunk at a time; with a `schema_file`, extend the entailments with each chunk's.
+
+        Each chunk is reasoned over before it is stored: what it entails is then looked up in the
+        store only for the nodes it shares with the store (a lookup per node, not per triple).
+        Returns whether the entailments were extended with every chunk (else they are to be computed).
+        """
+        from ..reasoning.incremental import extend as extend_with
+
+        if self.todo.data == "same":
+            return False
+        extend = schema_file is not None
+        clear = self.todo.data == "all"
+        triples_parsed = 0 if clear else self.parsed.get("data", 0)
+        named_parsed = 0 if clear else self.parsed.get("named", 0)
+        size = chunk_size()
+        for rel in sorted(self.data_files):
+            chunks = self._chunks(rel, named_graphs=True, size=size)
+            for triples, named in chunks:
+                if extend and triples:
+                    extend = extend_with(self.store, REASONED, triples, schema_file)
+                self.store.bulk_extend(_quads(triples, DATA))
+                if named:
+                    self.store.bulk_extend(named)
+                triples_parsed += len(triples)
+                named_parsed += len(named)
+                if self.progress:
+                    self.progress("loading", self.done, self.total)
+            self._parsed(rel, chunks)
+        self.parsed["data"] = triples_parsed
+        self.parsed["named"] = named_parsed
+        return extend
+
+    def _chunks(self, rel: str, named_graphs: bool, size: int):
+        from .. import rdfio
+
+        # The file's digest seeds its blank node labels (as rdfmerge.content_seed would, without hashing again).
+        digest = {**self.ontology, **self.shapes, **self.data_files}[rel]
+        return rdfio.Chunks(self.home.root / rel, display=rel, named_graphs=named_graphs, seed=digest[:12], size=size)
+
+    def _parsed(self, rel: str, chunks) -> None:
+        """Record what a file held, once parsed to its end."""
+        self.prefixes[rel] = dict(chunks.prefixes)
+        self.parsed["blank"] = {**self.parsed.get("blank", {}), rel: chunks.blank_nodes > 0}  # the files with blank nodes (for export: they are relabelled)
+        self.done += 1
+        if self.progress:
+            self.progress("loading", self.done, self.total)
 
 
 def _finish(store: ox.Store, target: Path, todo: Plan, progress: Progress | None) -> dict[str, int]:
@@ -149,27 +222,6 @@ def _finish(store: ox.Store, target: Path, todo: Plan, progress: Progress | None
             for name, text in dumps.items():
                 (target / name).write_bytes(text)
     return counts
-
-
-def _parse(home: Home, rels: dict[str, str], named_graphs: bool, progress: Progress | None, done: list[int], total: int) -> tuple[list[ox.Triple], list[ox.Quad], dict[str, dict], dict[str, bool]]:
-    """The default-graph triples, the named-graph quads, the prefixes and whether each has blank nodes, of files {relative path: sha256}."""
-    from .. import rdfio
-
-    triples: list[ox.Triple] = []
-    quads: list[ox.Quad] = []
-    prefixes: dict[str, dict] = {}
-    blank: dict[str, bool] = {}
-    for rel in sorted(rels):
-        # The file's digest seeds its blank node labels (as rdfmerge.content_seed would, without hashing again).
-        parsed = rdfio.parse_file(home.root / rel, display=rel, named_graphs=named_graphs, seed=rels[rel][:12])
-        triples.extend(parsed.triples)
-        quads.extend(parsed.quads)
-        prefixes[rel] = dict(parsed.prefixes)
-        blank[rel] = parsed.blank_nodes > 0
-        done[0] += 1
-        if progress:
-            progress("loading", done[0], total)
-    return triples, quads, prefixes, blank
 
 
 def _quads(triples, graph):
@@ -215,7 +267,3 @@ def _copy(base: Path, target: Path) -> None:
                 memo.unlink()
     if (base / SCHEMA_CLOSURE).is_file():
         shutil.copyfile(base / SCHEMA_CLOSURE, target / SCHEMA_CLOSURE)
-
-
-def _in_graph(store: ox.Store, t: ox.Triple) -> bool:
-    return any(next(iter(store.quads_for_pattern(t.subject, t.predicate, t.object, g)), None) is not None for g in (ONTOLOGY, DATA, INFERRED))
