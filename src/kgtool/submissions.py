@@ -50,6 +50,7 @@ class Removed:
     triples: int
     dry_run: bool = False
     where: str = ""  # the file deleted, or the server
+    notes: list[str] = field(default_factory=list)  # what a user should know of it (said on stderr)
 
 
 def unknown(ident: str) -> UsageError:
@@ -64,7 +65,7 @@ def described(ident: str, triples: list[ox.Triple]) -> Listed:
 
     records = {t.subject for t in triples if t.predicate.value == GENERATED and isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(RECORD_NS)}
     sources = sorted({t.object for t in triples if t.subject in records and t.predicate.value == DERIVED}, key=str)
-    when = next((t.object.value for t in triples if t.subject in records and t.predicate.value == GENERATED), None)
+    when = _time(next((t.object.value for t in triples if t.subject in records and t.predicate.value == GENERATED), None))
     own = {*records, *sources}
     about = {(t.subject, t.predicate.value): t.object.value for t in triples if t.subject in own}
     return Listed(
@@ -73,6 +74,21 @@ def described(ident: str, triples: list[ox.Triple]) -> Listed:
         triples=sum(1 for t in set(triples) if t.subject not in own),
         sources=[Source(about.get((s, TITLE)), _sha(about.get((s, IDENTIFIER)))) for s in sources],
     )
+
+
+def _time(value: str | None) -> str | None:
+    """A PROV time as `add` writes it (UTC, microseconds): a server gives it back in its canonical form ("...34.69524Z")."""
+    from datetime import datetime, timezone
+
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _sha(identifier: str | None) -> str | None:

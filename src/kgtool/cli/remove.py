@@ -27,6 +27,8 @@ def remove(ctx: Ctx, ident, dry_run):
     from ..remote import remove as run
 
     removed = run(ctx.home, ident, dry_run=dry_run)
+    for note in removed.notes:
+        click.echo(f"Note: {note}", err=True)
     what = f"submission {removed.id} ({removed.triples} triple(s) and its PROV record)"
     if removed.dry_run:
         click.echo(f"Would remove {what}; nothing was changed (dry run).")

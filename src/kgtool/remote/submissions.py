@@ -88,7 +88,7 @@ def remove(home, ident: str, dry_run: bool = False) -> Removed:
         home.client.update(plan.update, timeout=0)
         landed = read_meta(home.client)
         if landed is not None and landed.get("push") == plan.token:
-            return Removed(ident, plan.triples, False, str(home.root))
+            return Removed(ident, plan.triples, False, str(home.root), plan.notes)
     raise KgError(f"the remote home kept changing while the removal was worked out ({ATTEMPTS} tries); try again")
 
 
@@ -100,7 +100,7 @@ def _plan(home, meta: dict, ident: str) -> Plan:
     from .adding import block, guard, lines, next_state
     from .store import load
 
-    loaded = load(home)
+    loaded = load(home, timeout=0)  # the whole home is read: no time limit (as push has none)
     client = home.client
     if loaded.reasoner != "kgtool":
         raise UsageError(f"the remote home was pushed with the {loaded.reasoner} reasoner; remove recomputes the entailments of the kgtool reasoner only")
@@ -130,7 +130,10 @@ def _plan(home, meta: dict, ident: str) -> Plan:
     # What no longer follows: named, or (a blank node of the submission) found through its graph; an entailment about
     # a blank node of the rest of the home cannot be named in an update, and stays.
     no_longer = [t for t in before - now if ground(t)]
-    kept_blank = [t for t in before - now if not ground(t) and not any(term in own_blanks for term in t)]
+    # (Compared with their blank nodes masked: the closed schema's come with the labels of the home that was pushed.)
+    masked = lambda t: tuple("_:" if term.startswith("_:") else term for term in t)  # noqa: E731
+    following = {masked(t) for t in now if not ground(t)}
+    kept_blank = [t for t in before - now if not ground(t) and not any(term in own_blanks for term in t) and masked(t) not in following]
     again = [t for t in now - before if ground(t)]
     # A source file the submission described that another submission was read from too: its description moves there.
     moved: dict[str, list[ox.Triple]] = {}
@@ -146,9 +149,10 @@ def _plan(home, meta: dict, ident: str) -> Plan:
     state = dict(json.loads(json.dumps({k: v for k, v in meta.items() if k not in ("generation", "version", "graphs", "push")})))
     state["submissions"] = [i for i in state.get("submissions", []) if i != ident]
     counts = state.setdefault("counts", {})
-    counts["data"] = counts.get("data", 0) - len(set(removed)) + sum(len(ts) for ts in moved.values())
+    # The counts as a local home's store has them: the distinct triples of the data, and of the entailments.
+    counts["data"] = len({t for g in (DATA, *others) for t in pulled.get(g.value, [])} | {t for ts in moved.values() for t in ts})
     blank_gone = sum(1 for t in before if not ground(t) and any(term in own_blanks for term in t))
-    counts["inferred"] = counts.get("inferred", 0) - len(no_longer) - blank_gone + len(again)
+    counts["inferred"] = len(before) - len(no_longer) - blank_gone + len(again)
     state.setdefault("files", {})["data"] = max(0, state.get("files", {}).get("data", 0) - 1)
     results_gone: list[str] = []
     results_found: list[str] = []
@@ -176,7 +180,8 @@ def _plan(home, meta: dict, ident: str) -> Plan:
         + "".join(block(client.graph(g), lines(ts)) for g, ts in moved.items()) + "}\n"
         + guard(meta_graph, meta["generation"]),
     ]
-    notes = [f"{len(kept_blank)} entailment(s) about blank nodes of the home are kept (they cannot be named in an update)"] if kept_blank else []
+    notes = [f"{len(kept_blank)} entailment(s) about blank nodes of the rest of the home no longer follow but are kept: "
+             "an update cannot name a blank node of the server"] if kept_blank else []
     return Plan(" ;\n".join(operations), token, listing.triples, notes)
 
 
