@@ -92,7 +92,7 @@ class HomeGraph:
         return list(dict.fromkeys(q.triple for g in self.graphs for q in self.store.quads_for_pattern(None, predicate, None, g)))
 
 
-def neighbourhood(home: HomeGraph, submitted: list[ox.Triple], backwards: set[str], named: set = frozenset()) -> tuple[set[ox.Triple], set]:
+def neighbourhood(home: HomeGraph, submitted: list[ox.Triple], backwards: set[str], named: set = frozenset(), defer: set | None = None) -> tuple[set[ox.Triple], set]:
     """The data graph to validate a submission in, and the focus nodes whose results count.
 
     Focus nodes: the submission's subjects and objects, literals and classes included; the
@@ -101,17 +101,42 @@ def neighbourhood(home: HomeGraph, submitted: list[ox.Triple], backwards: set[st
     every validation judges. Data: the submission; each focus node's description (DEPTH levels,
     blank nodes closed), the triples pointing to it by a property some shape reads backwards,
     with their subjects' descriptions; and the class hierarchy.
+
+    `defer`: a set that takes, out of the focus nodes, the IRIs the submission names only as
+    objects (not classes) and the named targets, for `around` to judge later: a staged import
+    judges them once, at its end. They are still described (the submission's own focus nodes
+    read their descriptions), but what points at them is not gathered: for an actor that every
+    row refers to, that is every row so far.
     """
     rdf_type = ox.NamedNode(RDF_TYPE)
     data: set[ox.Triple] = set(submitted)
     subjects = {t.subject for t in submitted}
     classes = {t.object for t in submitted if t.predicate == rdf_type}
     focus = set(subjects) | set(named) | {t.object for t in submitted}
+    later: set = set()
+    if defer is not None:
+        later = {o for o in focus if isinstance(o, ox.NamedNode) and o not in subjects and o not in classes}
+        defer |= later
+        focus -= later
     for s in subjects:
         if isinstance(s, ox.NamedNode):
             for t in home.incoming(s):
                 focus.add(t.subject)
                 data.add(t)
+    _describe(home, focus | later, subjects, classes, backwards, data, unreferred=later)
+    return data, focus
+
+
+def around(home: HomeGraph, nodes: set, backwards: set[str]) -> set[ox.Triple]:
+    """The data graph to judge the focus nodes `nodes` of the home in (what `neighbourhood` gathers for each)."""
+    data: set[ox.Triple] = set()
+    _describe(home, nodes, set(), set(), backwards, data)
+    return data
+
+
+def _describe(home: HomeGraph, focus: set, subjects: set, classes: set, backwards: set[str], data: set[ox.Triple], unreferred: set = frozenset()) -> None:
+    """Add to `data` each focus node's description, what points at it by a property read backwards (not for those `unreferred`), and the class hierarchy."""
+    rdf_type = ox.NamedNode(RDF_TYPE)
     described: dict[Any, int] = {}  # node -> the depth it was described to
 
     def describe(node, depth: int) -> None:
@@ -136,14 +161,13 @@ def neighbourhood(home: HomeGraph, submitted: list[ox.Triple], backwards: set[st
             describe(node, 1)  # a class: its own triples, not its instances (rdf:type may be read backwards)
             continue
         describe(node, DEPTH)
-        if isinstance(node, ox.BlankNode) or not home.referred_to(node):
+        if isinstance(node, ox.BlankNode) or node in unreferred or not home.referred_to(node):
             continue
         for p in backwards:
             for t in home.incoming(node, ox.NamedNode(p)):
                 data.add(t)
                 describe(t.subject, 1)
     data.update(home.by_predicate(ox.NamedNode(RDFS_SUBCLASS_OF)))
-    return data, focus
 
 
 def values_only(submitted: list[ox.Triple]) -> set:
@@ -189,13 +213,13 @@ def whole(home: HomeGraph, submitted: list[ox.Triple], named: set = frozenset())
 WHOLE_HOME_SHARE = 0.25  # a submission this large a share of the home is validated in the whole home
 
 
-def select(loaded, submitted: list[ox.Triple], shapes: Graph) -> tuple[set[ox.Triple], set]:
-    """(the data graph, the focus nodes) to validate the triples `submitted` in, with the home `loaded` under `shapes`."""
+def select(loaded, submitted: list[ox.Triple], shapes: Graph, defer: set | None = None) -> tuple[set[ox.Triple], set]:
+    """(the data graph, the focus nodes) to validate the triples `submitted` in, with the home `loaded` under `shapes` (`defer`: see `neighbourhood`)."""
     named = {n for _, n in shapes.pairs(ox.NamedNode(SH + "targetNode"))}
     home = HomeGraph(loaded)
     size = sum(getattr(loaded, "counts", {}).get(part, 0) for part in ("ontology", "data"))
     if isinstance(loaded.store, ox.Store) and size and len(submitted) >= WHOLE_HOME_SHARE * size:
         data, focus = whole(home, submitted, named)
     else:
-        data, focus = neighbourhood(home, submitted, reads_backwards(shapes), named)
+        data, focus = neighbourhood(home, submitted, reads_backwards(shapes), named, defer)
     return once(data, submitted), focus

@@ -6,7 +6,8 @@ plus chunks 1..k-1 with their entailments: the staged store, a copy of the home'
 checkpoint: hard links) that each chunk extends, as the build extends the home's store with an
 added file. A focus node's results are those of the last chunk that judged it: a later triple
 that could change them touches the node, so that chunk judges it again (neighbourhood.py). The
-OWL RL findings (an inconsistency, a merge) are monotone: once found, they stay. Nothing of the
+OWL RL findings (an inconsistency, a merge) are monotone: once found, they stay. The nodes a
+chunk names only as objects are judged once, after the last chunk. Nothing of the
 home changes until every chunk is judged; the new triples wait in a temporary N-Triples file,
 then land as one submission file written as `add` writes one.
 """
@@ -29,11 +30,12 @@ from .home import Home
 from .progress import Report as Progress
 from .submission import AddOutcome, _new_triples, _recorded_digests, _remove_stale_temporaries, _write, home_lock, verdict
 from .submitted import Submission, SubmittedFile
-from .validation import Report, Result, rank, validate_submission
+from .validation import Report, Result, rank, validate_nodes, validate_submission
 
 # Triples judged at a time: ~0.9 GB at the peak for 200k triples of UCDP GED rows.
 CHUNK_TRIPLES = int(os.environ.get("KGTOOL_CHUNK_TRIPLES", "200000"))
 LISTED = 20  # the new entities the outcome names (as many as `add` lists); the rest are counted
+DEFERRED_AT_A_TIME = 2000  # deferred nodes judged together at the end
 
 
 class Staged:
@@ -56,6 +58,10 @@ class Staged:
         self.new_count = 0
         self._pending: list[ox.Triple] | None = None  # the last chunk's new triples: staged before the next chunk is judged
         self._old: set[ox.Triple] = set()  # submitted triples the home held already (counted once)
+        # The IRIs a chunk names only as objects (an actor, a conflict, a concept that every row
+        # refers to): judged once at the end instead of in every chunk, where each judgement
+        # would read all that refers to them so far (the chunks' cost grew with their number).
+        self.deferred: set[ox.NamedNode] = set()
 
     def judge(self, triples: list[ox.Triple]) -> None:
         """Judge one chunk in the home and the chunks before it; keep its results and new triples."""
@@ -71,12 +77,23 @@ class Staged:
                 self._old.add(t)
                 self.submitted += 1
         self._note_new(new)
-        report = validate_submission(self.view, Submission([], chunk, {}, []), allow_merge=self.allow_merge, locate=False)
+        report = validate_submission(self.view, Submission([], chunk, {}, []), allow_merge=self.allow_merge, locate=False, defer=self.deferred)
         self._merge(report)
         for t in new:
             self._new.write(f"{t} .\n")
         self.added += len(new)
         self._pending = new
+
+    def finish(self) -> None:
+        """Judge the deferred nodes once, in the home with every chunk, a group at a time."""
+        if not self.deferred:
+            return
+        if self._pending is not None:
+            self._stage(self._pending)
+            self._pending = None
+        nodes = sorted(self.deferred, key=str)
+        for i in range(0, len(nodes), DEFERRED_AT_A_TIME):
+            self._merge(validate_nodes(self.view, set(nodes[i : i + DEFERRED_AT_A_TIME]), dict(self.loaded.prefixes)))
 
     def outcome(self, dry_run: bool, strict: bool, prefixes: dict[str, str]) -> AddOutcome:
         """What `add` would say of all the chunks judged: their results, counts and verdict."""
@@ -178,6 +195,7 @@ def add(home: Home, chunks: Iterable[list[ox.Triple]], source: Callable[[], Subm
             staged = Staged(loaded, Path(tmp), allow_merge, progress)
             for chunk in chunks:
                 staged.judge(chunk)
+            staged.finish()
             if not staged.submitted:
                 return AddOutcome(False, "the submission has no triples", dry_run=dry_run)
             submission = Submission([source()], [], {}, [])

@@ -208,19 +208,21 @@ def _report(full, prefixes: dict[str, str], **figures) -> Report:
 # --------------------------------------------------------------------------------------
 # entry points
 # --------------------------------------------------------------------------------------
-def validate_submission(loaded, submission: submitted.Submission, allow_merge: bool = False, locate: bool = True) -> Report:
+def validate_submission(loaded, submission: submitted.Submission, allow_merge: bool = False, locate: bool = True, defer: set | None = None) -> Report:
     """Validate a parsed submission together with the part of the home it touches, under the home's shapes,
     and its consistency with the home under OWL RL (`consistency`; a merge of the home's entities is refused unless `allow_merge`).
 
     `locate`: name the file and line that describe each result's focus node (an importer, whose
-    file is its own temporary one, points at its rows instead)."""
+    file is its own temporary one, points at its rows instead). `defer`: a set that takes the
+    focus nodes the submission names only as objects, for `validate_nodes` to judge later
+    (neighbourhood.neighbourhood)."""
     prefixes = dict(submission.prefixes)
     prefixes.update(loaded.prefixes)
     if not submission.triples:
         empty = [ox.Triple(ox.BlankNode(), TYPE, _SH.ValidationReport)]
         return Report(notes=list(submission.notes), report_graph=empty, prefixes=prefixes)
     shape_triples = shape_graph(loaded)
-    data, focus = neighbourhood.select(loaded, submission.triples, Graph(shape_triples))
+    data, focus = neighbourhood.select(loaded, submission.triples, Graph(shape_triples), defer)
     _conforms, full = shacl.validate(list(data), shape_triples, keep=focus)
     report = _report(
         full,
@@ -237,6 +239,15 @@ def validate_submission(loaded, submission: submitted.Submission, allow_merge: b
         if found is not None:
             r.file, r.line = found
     return report
+
+
+def validate_nodes(loaded, nodes: set, prefixes: dict[str, str]) -> Report:
+    """Judge the focus nodes `nodes` of the home under its shapes, in what surrounds them (no consistency check: nothing is submitted)."""
+    shape_triples = shape_graph(loaded)
+    shapes = Graph(shape_triples)
+    data = neighbourhood.around(neighbourhood.HomeGraph(loaded), nodes, neighbourhood.reads_backwards(shapes))
+    _conforms, full = shacl.validate(list(data), shape_triples, keep=nodes)
+    return _report(full, prefixes, focus_nodes=len(nodes), checked_triples=len(data), judged=nodes)
 
 
 def _add_consistency(report: Report, loaded, submission: submitted.Submission, allow_merge: bool) -> None:
