@@ -42,14 +42,21 @@ class Graph:
                 props[p] = [s]
         self.out, self.inc, self.size = out, inc, len(unique)
         self._by_predicate: dict | None = None
+        self._subjects_by_predicate: dict | None = None
+        self._objects_by_predicate: dict = {}
         self._supers: dict = {}
         self._subs: dict = {}
 
     def __iter__(self):
+        for s, p, o in self.spo():
+            yield ox.Triple(s, p, o)
+
+    def spo(self):
+        """Every (subject, predicate, object), grouped by subject (the order iteration gives)."""
         for s, props in self.out.items():
             for p, objects in props.items():
                 for o in objects:
-                    yield ox.Triple(s, p, o)
+                    yield s, p, o
 
     def objects(self, s, p) -> list:
         return self.out.get(s, {}).get(p, [])
@@ -77,6 +84,24 @@ class Graph:
                 for q, objects in props.items():
                     self._by_predicate.setdefault(q, []).extend((s, o) for o in objects)
         return self._by_predicate.get(p, [])
+
+    def subjects_with(self, p) -> list:
+        """The distinct subjects of the predicate p, in the order `pairs(p)` meets them."""
+        if self._subjects_by_predicate is None:
+            found: dict = {}
+            for s, props in self.out.items():
+                for q in props:
+                    found.setdefault(q, []).append(s)
+            self._subjects_by_predicate = found
+        return self._subjects_by_predicate.get(p, [])
+
+    def objects_with(self, p) -> list:
+        """The distinct objects of the predicate p, in the order `pairs(p)` meets them."""
+        found = self._objects_by_predicate.get(p)
+        if found is None:
+            empty: dict = {}
+            found = self._objects_by_predicate[p] = list(dict.fromkeys(o for props in self.out.values() for o in props.get(p, empty)))
+        return found
 
     def items(self, node) -> list:
         """The members of the RDF list starting at `node`; ListError if it is not a well-formed list."""

@@ -66,30 +66,54 @@ def read(g: Graph, node, depth: int = 0) -> Path:
     return found[0]
 
 
-def values(path: Path, g: Graph, node, inverse: bool = False) -> list:
-    """The nodes `path` reaches from `node` in g (distinct, in a stable order); backwards when inverse."""
+def values(path: Path, g: Graph, node, inverse: bool = False, memo: dict | None = None) -> list:
+    """The nodes `path` reaches from `node` in g (distinct, in a stable order); backwards when inverse.
+
+    `memo` keeps what each step of the path reaches from each node, for a run over many nodes
+    (`values_of`); the lists in it are shared, so read them only."""
     if path.kind == "iri":
         return list(g.subjects(path.iri, node) if inverse else g.objects(node, path.iri))
     if path.kind == "^":
-        return values(path.args[0], g, node, not inverse)
+        return values(path.args[0], g, node, not inverse, memo)
+    if memo is not None:
+        key = (id(path), node, inverse)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _values(path, g, node, inverse, memo)
+        return found
+    return _values(path, g, node, inverse, memo)
+
+
+def _values(path: Path, g: Graph, node, inverse: bool, memo: dict | None) -> list:
+    """`values` of a path that is not an IRI or an inverse."""
     if path.kind == "/":
         current = [node]
         for step in reversed(path.args) if inverse else path.args:
-            current = list(dict.fromkeys(v for n in current for v in values(step, g, n, inverse)))
+            current = list(dict.fromkeys(v for n in current for v in values(step, g, n, inverse, memo)))
         return current
     if path.kind == "|":
-        return list(dict.fromkeys(v for step in path.args for v in values(step, g, node, inverse)))
+        return list(dict.fromkeys(v for step in path.args for v in values(step, g, node, inverse, memo)))
     inner = path.args[0]
     if path.kind == "?":
-        return list(dict.fromkeys([node, *values(inner, g, node, inverse)]))
+        return list(dict.fromkeys([node, *values(inner, g, node, inverse, memo)]))
     reached: dict = {node: None} if path.kind == "*" else {}
     todo = [node]
     while todo:
-        for v in values(inner, g, todo.pop(), inverse):
+        for v in values(inner, g, todo.pop(), inverse, memo):
             if v not in reached:
                 reached[v] = None
                 todo.append(v)
     return list(reached)
+
+
+def values_of(path: Path, g: Graph, nodes) -> dict:
+    """{node: values(path, g, node)} for each of `nodes`, each step worked out once per node it starts from
+    (the types of many nodes share their superclasses: rdf:type/rdfs:subClassOf*)."""
+    if path.kind == "iri":
+        out, p, empty = g.out, path.iri, {}
+        return {n: list(out.get(n, empty).get(p, ())) for n in nodes}
+    memo: dict = {}
+    return {n: list(values(path, g, n, False, memo)) for n in nodes}
 
 
 def sparql(path: Path) -> str:

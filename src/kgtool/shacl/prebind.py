@@ -42,6 +42,7 @@ class Prepared:
     text: str
     batched: bool  # one query for every row (its solutions carry ?kgtoolRow)
     ask: bool  # an ASK query, run as a SELECT of the rows with a solution
+    names: tuple = ("this",)  # the pre-bound variables the rows give it: those the query names, and always $this
 
 
 def injection(names) -> str:
@@ -106,6 +107,9 @@ class _Rewrite:
         self.toks = querytext.tokens(text)
         self.code = [i for i, t in enumerate(self.toks) if t.kind not in ("ws", "comment")]
         self.prebound, self.names = prebound, set(prebound)
+        # A pre-bound variable the query never names changes none of its solutions: it is left out of the rows.
+        named = {t.text[1:] for t in self.toks if t.kind == "var"}
+        self.injected = tuple(n for n in prebound if n == "this" or n in named)
         self.where, self.path, self.ask = where, path, ask
         self.replace: dict[int, str] = {}
         self.after: dict[int, str] = {}
@@ -209,7 +213,7 @@ class _Rewrite:
         # and every enclosing group binds the row already: it needs no pattern of its own.
         if (group.mentions and not group.filtering) or not self.groups:  # the outermost group always binds: it gives ?kgtoolRow
             if not group.wrapper:
-                self.after[group.at] = injection(self.prebound)
+                self.after[group.at] = injection(self.injected)
         if self.groups and group.mentions:
             self.groups[-1].mentions = True
 
@@ -236,4 +240,4 @@ class _Rewrite:
         if self.ask and not self.batched:
             self.replace[code[next(n for n, i in enumerate(code) if toks[i].keyword == "ASK")]] = "SELECT (1 AS ?kgtoolAsk)"
         out = "".join(self.replace.get(i, t.text) + after.get(i, "") for i, t in enumerate(toks))
-        return Prepared(head(prefixes) + out, self.batched, self.ask)
+        return Prepared(head(prefixes) + out, self.batched, self.ask, self.injected)

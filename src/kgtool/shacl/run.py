@@ -19,8 +19,8 @@ class Run:
         self.data = data
         self.shapes = shapes
         self.keep = keep  # only these focus nodes of the targets, when given
-        self._conforms: dict = {}  # (shape node, node) -> bool
-        self._active: set = set()  # (shape node, node) being validated
+        self._conforms: dict = {}  # shape node -> {node: whether it conforms}
+        self._active: dict = {}  # shape node -> the lists of nodes being validated against it (innermost last)
         self._sparql = None
         self._names = None
 
@@ -42,9 +42,9 @@ class Run:
         for cls in classes:
             found.update(dict.fromkeys(g.instances(cls)))
         for p in sg.objects(node, SH.targetSubjectsOf):
-            found.update(dict.fromkeys(s for s, _ in g.pairs(p)))
+            found.update(dict.fromkeys(g.subjects_with(p)))
         for p in sg.objects(node, SH.targetObjectsOf):
-            found.update(dict.fromkeys(o for _, o in g.pairs(p)))
+            found.update(dict.fromkeys(g.objects_with(p)))
         return list(found) if self.keep is None else [n for n in found if n in self.keep]
 
     def validate(self, shape: Shape, nodes) -> list[Result]:
@@ -55,28 +55,35 @@ class Run:
         (https://www.w3.org/TR/shacl/#shapes-recursion), and this is how pySHACL ends it too.
         """
         key = shape.node
-        nodes = [n for n in nodes if (key, n) not in self._active]
+        active = self._active.get(key)
+        if active is not None:  # the shape is being validated further up: leave out the nodes it is validating there
+            busy = set().union(*active)
+            nodes = [n for n in nodes if n not in busy]
         if shape.deactivated or not nodes:
             return []
-        self._active.update((key, n) for n in nodes)
+        self._active.setdefault(key, []).append(nodes)
         try:
-            focus = {f: shape.value_nodes(self.data, f) for f in nodes}
+            focus = shape.value_nodes(self.data, nodes)
             out: list[Result] = []
             for constraint in shape.constraints:
                 out += constraint.evaluate(self, focus)
         finally:
-            self._active.difference_update((key, n) for n in nodes)
+            stack = self._active[key]
+            stack.pop()
+            if not stack:
+                del self._active[key]
         return out
 
     def conforming(self, shape: Shape, nodes) -> set:
         """The nodes that conform to `shape`: validating them against it gives no result, of any severity."""
-        key = shape.node
-        todo = [n for n in dict.fromkeys(nodes) if (key, n) not in self._conforms and (key, n) not in self._active]
+        known = self._conforms.setdefault(shape.node, {})
+        busy = set().union(*self._active.get(shape.node, ()))
+        todo = [n for n in dict.fromkeys(nodes) if n not in known and n not in busy]
         if todo:
             failed = {r.origin for r in self.validate(shape, todo)}
             for n in todo:
-                self._conforms[(key, n)] = n not in failed
-        return {n for n in nodes if self._conforms.get((key, n), True)}
+                known[n] = n not in failed
+        return {n for n in nodes if known.get(n, True)}
 
     # -- services for components -------------------------------------------------------
     @property

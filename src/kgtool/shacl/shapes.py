@@ -25,9 +25,9 @@ class Shape:
     deactivated: bool
     constraints: list = field(default_factory=list)  # components.Component instances, filled by Shapes
 
-    def value_nodes(self, data: Graph, focus) -> list:
-        """The value nodes of a focus node: itself, or what the path reaches (https://www.w3.org/TR/shacl/#value-nodes)."""
-        return [focus] if self.path is None else paths.values(self.path, data, focus)
+    def value_nodes(self, data: Graph, nodes) -> dict:
+        """{focus node: its value nodes} for each of `nodes`: itself, or what the path reaches (https://www.w3.org/TR/shacl/#value-nodes)."""
+        return {f: [f] for f in nodes} if self.path is None else paths.values_of(self.path, data, nodes)
 
 
 class Shapes:

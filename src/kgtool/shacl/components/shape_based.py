@@ -41,6 +41,8 @@ class Property(Component):
         by_node: dict = {}
         for r in run.validate(self.target, every):
             by_node.setdefault(r.origin, []).append(r)
+        if not by_node:
+            return
         for f, values in focus.items():  # a value of two focus nodes is validated twice (W3C core/property/property-001)
             for v in values:
                 for r in by_node.get(v, []):

@@ -18,20 +18,23 @@ class Store:
 
     def __init__(self, data: Graph, shapes: Graph):
         self.store = ox.Store()
-        self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in data)
-        self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, SHAPES_GRAPH) for t in shapes)
+        self.store.bulk_extend(ox.Quad(s, p, o) for s, p, o in data.spo())
+        self.store.bulk_extend(ox.Quad(s, p, o, SHAPES_GRAPH) for s, p, o in shapes.spo())
         self.data = data
         self._originals: dict | None = None
 
     def solutions(self, query: prebind.Prepared, rows: list[dict], where: str) -> list[tuple[int, dict]]:
         """(row index, solution) for each solution of the query with each row's values pre-bound."""
         batches = [list(enumerate(rows))] if query.batched else [[(i, row)] for i, row in enumerate(rows)]
+        predicates = [(name, ox.NamedNode(prebind.VARIABLE + name)) for name in query.names]
         out: list[tuple[int, dict]] = []
         for batch in batches:
             self.store.clear_graph(BINDINGS)
-            self.store.extend(
-                ox.Quad(ox.NamedNode(f"urn:kgtool:shacl:row:{i}"), ox.NamedNode(prebind.VARIABLE + name), term, BINDINGS)
-                for i, row in batch for name, term in row.items() if term is not None
+            self.store.bulk_extend(
+                ox.Quad(node, predicate, term, BINDINGS)
+                for i, row in batch
+                for node in (ox.NamedNode(f"urn:kgtool:shacl:row:{i}"),)
+                for name, predicate in predicates if (term := row.get(name)) is not None
             )
             try:
                 found = self.store.query(query.text, prefixes=WELL_KNOWN)
@@ -51,7 +54,7 @@ class Store:
         if not isinstance(term, ox.Literal) or term.datatype == XSD.string or term.language:
             return term
         if self._originals is None:
-            literals = list({t.object for t in self.data if isinstance(t.object, ox.Literal) and not t.object.language and t.object.datatype != XSD.string})
+            literals = [o for o in self.data.inc if isinstance(o, ox.Literal) and not o.language and o.datatype != XSD.string]  # each object once
             scratch = ox.Store()
             scratch.extend(ox.Quad(ox.NamedNode(f"urn:kgtool:i:{i}"), RDF.value, lit, ox.DefaultGraph()) for i, lit in enumerate(literals))
             found: dict = {}
