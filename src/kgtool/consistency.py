@@ -49,6 +49,11 @@ class Finding:
 
 def check(loaded, triples: list[ox.Triple], allow_merge: bool = False) -> tuple[list[Finding], list[str]]:
     """The findings of the submission `triples` with the home `loaded`, and notes (why it could not be checked)."""
+    with no_gc():  # the submission and the new facts are hundreds of thousands of small tuples (shacl.no_gc)
+        return _check(loaded, triples, allow_merge)
+
+
+def _check(loaded, triples: list[ox.Triple], allow_merge: bool) -> tuple[list[Finding], list[str]]:
     from .reasoning.compiled import Rules
     from .reasoning.engine import Engine
     from .reasoning.incremental import StoreView
@@ -59,9 +64,9 @@ def check(loaded, triples: list[ox.Triple], allow_merge: bool = False) -> tuple[
     schema_file = loaded.path / SCHEMA_CLOSURE if loaded.path is not None else None
     if loaded.reasoner != "kgtool" or schema_file is None or not schema_file.is_file():
         return [], []
-    if any(isinstance(s, ox.Triple) or isinstance(o, ox.Triple) for s, _, o in triples):
-        return [], []  # quoted triples: the compiled rules do not reason over them (reasoning.incremental)
     as_written = {(str(s), str(p), str(o)): (s, p, o) for s, p, o in triples}  # the engine's N-Triples strings -> the terms
+    if any(isinstance(s, ox.Triple) or isinstance(o, ox.Triple) for s, _, o in as_written.values()):
+        return [], []  # quoted triples: the compiled rules do not reason over them (reasoning.incremental)
     submitted = set(as_written)
     try:
         schema = set(parse_lines(schema_file.read_bytes()))
@@ -73,24 +78,33 @@ def check(loaded, triples: list[ox.Triple], allow_merge: bool = False) -> tuple[
     instance = []
     for t in submitted:
         (extra_schema.add(t) if is_schema(t) else instance.append(t))
-    with no_gc():  # the new facts are hundreds of thousands of small tuples (shacl.no_gc)
-        stored = _stored(loaded.store, view, instance, as_written)
-        seeds = [t for t in instance if t not in stored]
-        engine = Engine(rules, view)
-        engine.seed(seeds)
-        engine.run()
-        return _Checker(loaded, view, engine.facts, schema | extra_schema, submitted, allow_merge).run(), []
+    stored = _stored(loaded.store, view, instance, as_written)
+    seeds = [t for t in instance if t not in stored]
+    engine = Engine(rules, view)
+    engine.seed(seeds)
+    engine.run()
+    return _Checker(loaded, view, engine.facts, schema | extra_schema, submitted, allow_merge).run(), []
 
 
 def _stored(store, view, instance: list, as_written: dict) -> set:
     """Those of the submitted `instance` triples the store holds in one of the view's graphs (asserted or entailed).
 
-    A local store is asked quad by quad (a lookup in Oxigraph, matching a literal by value as the view
-    does); reading each subject's description into the view instead cost ~25 s for a 1M-triple file."""
+    A local store is asked whether it has anything about each subject, then, for a subject it has, quad
+    by quad (Oxigraph matches a literal by value, as the view does); reading each subject's description
+    into the view instead cost ~25 s for a 1M-triple file."""
     if not isinstance(store, ox.Store):
         return view.known(instance)  # a remote home: the view's lookups, one per subject
     graphs = view.graphs
-    return {t for t in instance if any(ox.Quad(*as_written[t], g) in store for g in graphs)}
+    described: dict = {}  # subject -> whether the store has a triple about it
+    out = set()
+    for t in instance:
+        s, p, o = as_written[t]
+        known = described.get(s)
+        if known is None:
+            known = described[s] = any(next(iter(store.quads_for_pattern(s, None, None, g)), None) is not None for g in graphs)
+        if known and any(ox.Quad(s, p, o, g) in store for g in graphs):
+            out.add(t)
+    return out
 
 
 class _Checker:
