@@ -140,3 +140,13 @@ def test_after_a_chunked_import_every_row_is_an_event_of_the_home(fresh, small_c
     assert result.exit_code == 0, result.output
     found = {line.rsplit("ucdp-ged-event-", 1)[-1] for line in result.stdout.splitlines() if "ucdp-ged-event-" in line}
     assert len(ids) == 40 and found == ids
+
+
+def test_a_staged_store_left_by_a_killed_import_is_removed_by_the_next(fresh, small_chunks, tmp_path):
+    path = generated(tmp_path / "ged-10.csv", 10)
+    assert run("--home", str(fresh), "query", "ASK { ?s ?p ?o }").exit_code == 0  # the state directory exists
+    left = fresh / ".kgtool" / "staged-killed"
+    (left / "store").mkdir(parents=True)
+    (left / "new.nt").write_text("<urn:x> <urn:y> <urn:z> .\n", encoding="utf-8")
+    assert run("--home", str(fresh), "import", "ucdp-ged", str(path), "--dry-run").exit_code == 0
+    assert not left.exists()

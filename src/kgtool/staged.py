@@ -189,6 +189,8 @@ def add(home: Home, chunks: Iterable[list[ox.Triple]], source: Callable[[], Subm
     home.require_writable()
     with home_lock(home):  # judge and write against one state of the home
         _remove_stale_temporaries(home)
+        for stale in home.state_dir().glob("staged-*"):  # left by an import that was killed (only a lock holder makes one)
+            shutil.rmtree(stale, ignore_errors=True)
         state = home.files_state()
         loaded = load(home)
         with tempfile.TemporaryDirectory(prefix="staged-", dir=home.state_dir()) as tmp:
