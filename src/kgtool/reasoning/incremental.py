@@ -43,12 +43,22 @@ def in_full(store: ox.Store, graphs: Graphs, reasoner: str, progress: Progress |
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graphs.inferred) for t in inferred)
 
 
-def extend(store: ox.Store, graphs: Graphs, added: list[ox.Triple], schema_file: Path, progress: Progress | None = None) -> bool:
-    """Add what `added` (a chunk of data, stored before or after this) entails to the entailments in the store; False when the compiled rules cannot."""
-    return _extend(store, graphs, added, schema_file, progress)
+def extend(store: ox.Store, graphs: Graphs, added: list[ox.Triple], schema_file: Path, progress: Progress | None = None, seen: set[int] | None = None) -> bool:
+    """Add what `added` (a chunk of data, stored before or after this) entails to the entailments in the store; False when the compiled rules cannot.
+
+    `seen`: when the caller knows every term the store holds, the hashes of their N-Triples
+    strings (`terms_of`): a term not among them is looked up in no graph, and the terms of
+    `added` and of what it entails join them.
+    """
+    return _extend(store, graphs, added, schema_file, progress, seen)
 
 
-def _extend(store: ox.Store, graphs: Graphs, added: list[ox.Triple], schema_file: Path, progress: Progress | None) -> bool:
+def terms_of(store: ox.Store, graphs: Graphs) -> set[int]:
+    """The hashes of the terms (subjects, predicates, objects) of the asserted graphs and the entailments, for `extend`."""
+    return {hash(str(term)) for g in (*graphs.asserted, graphs.inferred) for q in store.quads_for_pattern(None, None, None, g) for term in (q.subject, q.predicate, q.object)}
+
+
+def _extend(store: ox.Store, graphs: Graphs, added: list[ox.Triple], schema_file: Path, progress: Progress | None, seen: set[int] | None = None) -> bool:
     """Add what `added` entails to the entailments in the store, by the compiled rules; False when they cannot.
 
     `added` may repeat triples the store holds already (a chunk of a data file, loaded into the
@@ -61,7 +71,7 @@ def _extend(store: ox.Store, graphs: Graphs, added: list[ox.Triple], schema_file
     new = from_ox(added)
     try:
         rules = Rules(set(parse_lines(schema_file.read_bytes())))
-        view = StoreView(store, graphs, rules.stand_ins)
+        view = StoreView(store, graphs, rules.stand_ins, seen)
         if any(is_schema(t) and not view.has(t) for t in new):
             return False
         engine = Engine(rules, view, progress)
@@ -77,6 +87,8 @@ def _extend(store: ox.Store, graphs: Graphs, added: list[ox.Triple], schema_file
         for q in ox.parse(write_lines(asserted_now, str(graphs.inferred)).encode("utf-8"), ox.RdfFormat.N_QUADS):
             store.remove(q)
     _write(store, inferred, graphs.inferred)
+    if seen is not None:
+        seen.update(hash(term) for triples in (new, inferred) for t in triples for term in t)
     return True
 
 
@@ -116,8 +128,9 @@ class StoreView(Known):
     used (a new view per extension).
     """
 
-    def __init__(self, store: ox.Store, graphs: Graphs, stand_ins: dict[str, tuple[str, str]]):
+    def __init__(self, store: ox.Store, graphs: Graphs, stand_ins: dict[str, tuple[str, str]], seen: set[int] | None = None):
         self.store = store
+        self.seen = seen  # the hashes of every term in the store, when known (see `extend`): others are looked up nowhere
         self.graphs = (*graphs.asserted, graphs.inferred)
         self.inferred_graph = graphs.inferred
         self.stand_ins = stand_ins  # the chain stand-in predicates (not stored): joins of two stored ones
@@ -135,6 +148,8 @@ class StoreView(Known):
         found = self._nodes.get(s)
         if found is None:
             found = self._nodes[s] = {}
+            if self.seen is not None and hash(s) not in self.seen:
+                return found
             node = self.term(s)
             for g in self.graphs:
                 bit = INFERRED_BIT if g == self.inferred_graph else ASSERTED_BIT
@@ -182,9 +197,13 @@ class StoreView(Known):
         if p in self.stand_ins:
             first, second = self.stand_ins[p]
             return [w for m in self.subjects(second, o) for w in self.subjects(first, m)]
+        if self.seen is not None and hash(o) not in self.seen and "^^" not in o:  # (a typed literal may be stored in another form)
+            return []
         return [str(q.subject) for q in self._quads(None, self.term(p), self.term(o))]
 
     def about(self, x: str) -> list[Triple]:
+        if self.seen is not None and hash(x) not in self.seen and "^^" not in x:
+            return []
         node = self.term(x)
         quads = list(self._quads(None, None, node))
         if x[0] != '"':

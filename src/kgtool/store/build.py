@@ -163,11 +163,14 @@ class _Loader:
         Returns whether the entailments were extended with every chunk (else they are to be computed).
         """
         from ..reasoning.incremental import extend as extend_with
+        from ..reasoning.incremental import terms_of
 
         if self.todo.data == "same":
             return False
         extend = schema_file is not None
         clear = self.todo.data == "all"
+        # From scratch, the build knows every term the store holds: the others are not looked up.
+        seen = terms_of(self.store, REASONED) if extend and clear else None
         triples_parsed = 0 if clear else self.parsed.get("data", 0)
         named_parsed = 0 if clear else self.parsed.get("named", 0)
         size = chunk_size()
@@ -175,7 +178,7 @@ class _Loader:
             chunks = self._chunks(rel, named_graphs=True, size=size)
             for triples, named in chunks:
                 if extend and triples:
-                    extend = extend_with(self.store, REASONED, triples, schema_file)
+                    extend = extend_with(self.store, REASONED, triples, schema_file, None, seen)
                 self.store.bulk_extend(_quads(triples, DATA))
                 if named:
                     self.store.bulk_extend(named)
