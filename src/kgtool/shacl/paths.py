@@ -108,12 +108,13 @@ def _values(path: Path, g: Graph, node, inverse: bool, memo: dict | None) -> lis
 
 def values_of(path: Path, g: Graph, nodes) -> dict:
     """{node: values(path, g, node)} for each of `nodes`, each step worked out once per node it starts from
-    (the types of many nodes share their superclasses: rdf:type/rdfs:subClassOf*)."""
+    (the types of many nodes share their superclasses: rdf:type/rdfs:subClassOf*). The value lists are
+    the graph's own or shared between nodes: read them only."""
     if path.kind == "iri":
         out, p, empty = g.out, path.iri, {}
-        return {n: list(out.get(n, empty).get(p, ())) for n in nodes}
+        return {n: out.get(n, empty).get(p, ()) for n in nodes}
     memo: dict = {}
-    return {n: list(values(path, g, n, False, memo)) for n in nodes}
+    return {n: values(path, g, n, False, memo) for n in nodes}
 
 
 def sparql(path: Path) -> str:
