@@ -150,3 +150,27 @@ def test_a_staged_store_left_by_a_killed_import_is_removed_by_the_next(fresh, sm
     (left / "new.nt").write_text("<urn:x> <urn:y> <urn:z> .\n", encoding="utf-8")
     assert run("--home", str(fresh), "import", "ucdp-ged", str(path), "--dry-run").exit_code == 0
     assert not left.exists()
+
+
+def test_the_store_a_chunked_import_staged_answers_as_one_built_from_the_files(fresh, small_chunks, tmp_path):
+    import shutil
+
+    path = generated(tmp_path / "ged-40.csv", 40)
+    assert run("--home", str(fresh), "query", "ASK { ?s ?p ?o }").exit_code == 0  # the home's store is built
+    assert run("--home", str(fresh), "import", "ucdp-ged", str(path), "--release", "24.1").exit_code == 0
+    stores = sorted(p.name for p in (fresh / ".kgtool" / "cache").glob("store-*"))
+    kept = run("--home", str(fresh), "export", "--format", "nt", "--inferred")
+    assert kept.exit_code == 0, kept.output
+    # No store was built for the query: the import left the one it staged, ready.
+    assert sorted(p.name for p in (fresh / ".kgtool" / "cache").glob("store-*")) == stores
+    # A copy of the home without its cache builds its store from the files: the same graph and entailments.
+    copy = tmp_path / "copy"
+    shutil.copytree(fresh, copy, ignore=shutil.ignore_patterns(".kgtool"))
+    built = run("--home", str(copy), "export", "--format", "nt", "--inferred")
+    assert built.exit_code == 0, built.output
+    assert sorted(kept.stdout.splitlines()) == sorted(built.stdout.splitlines())
+    assert len(kept.stdout.splitlines()) > 40 * 70
+    for part in ("data", "shapes", "ontology"):
+        assert run("--home", str(fresh), "export", "--part", part, "--format", "nt").stdout == run("--home", str(copy), "export", "--part", part, "--format", "nt").stdout
+    stats = [run("--home", str(h), "stats").stdout.split("\n", 1)[1] for h in (fresh, copy)]  # after the line naming the home
+    assert stats[0] == stats[1]

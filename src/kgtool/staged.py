@@ -15,6 +15,7 @@ then land as one submission file written as `add` writes one.
 from __future__ import annotations
 
 import bisect
+import gc
 import os
 import shutil
 import tempfile
@@ -28,7 +29,7 @@ from .consistency import INCONSISTENCY, MERGE
 from .errors import KgError
 from .home import Home
 from .progress import Report as Progress
-from .submission import AddOutcome, _new_triples, _recorded_digests, _remove_stale_temporaries, _write, home_lock, verdict
+from .submission import OWN_PREFIXES, AddOutcome, _new_triples, _recorded_digests, _remove_stale_temporaries, _write, home_lock, verdict
 from .submitted import Submission, SubmittedFile
 from .validation import Report, Result, rank, validate_nodes, validate_submission
 
@@ -62,6 +63,7 @@ class Staged:
         # refers to): judged once at the end instead of in every chunk, where each judgement
         # would read all that refers to them so far (the chunks' cost grew with their number).
         self.deferred: set[ox.NamedNode] = set()
+        self.blank = False  # whether a new triple has a blank node
 
     def judge(self, triples: list[ox.Triple]) -> None:
         """Judge one chunk in the home and the chunks before it; keep its results and new triples."""
@@ -83,6 +85,7 @@ class Staged:
             self._new.write(f"{t} .\n")
         self.added += len(new)
         self._pending = new
+        self.blank = self.blank or any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in new)
 
     def finish(self) -> None:
         """Judge the deferred nodes once, in the home with every chunk, a group at a time."""
@@ -109,6 +112,28 @@ class Staged:
         else:
             outcome.reason = verdict(report, strict)
         return outcome
+
+    def keep(self, home: Home, written: str, recorded: list[ox.Triple]) -> bool:
+        """Make the staged store, with the last chunk and the submission's record, the cache's store of the home with the file `written`.
+
+        The next command then opens it instead of extending the home's store again with every
+        chunk (the same work as staging them). Not for a submission judged in one piece (nothing
+        was staged: the next command extends the store as after any add), nor one with blank
+        nodes (the file's, read again, are labelled from its digest). False when not kept.
+        """
+        from .store.adopt import install, meta_for
+
+        if self.view is self.loaded or self.blank:
+            return False
+        for triples in (self._pending, recorded):
+            if triples:
+                self._stage(triples)
+        self._pending = None
+        meta = meta_for(home, self.loaded, self.view.store, written, self.added + len(recorded), OWN_PREFIXES)
+        directory = self.view.path
+        self.view = self.loaded  # the staged store closes: RocksDB must not be open when its directory moves
+        gc.collect()
+        return meta is not None and install(home, directory, meta)
 
     def new_triples(self):
         """The new triples of every chunk, read back from disk in the order they were judged."""
@@ -159,7 +184,7 @@ class Staged:
         from .store.cache import SCHEMA_CLOSURE
 
         target = self.work / "store"
-        source = self.loaded.store
+        source = self.loaded.with_shapes().store  # a store held in memory loads its shapes on demand: they go along
         try:
             source.backup(str(target))  # RocksDB: hard links, instant
             store = ox.Store(str(target))
@@ -210,6 +235,7 @@ def add(home: Home, chunks: Iterable[list[ox.Triple]], source: Callable[[], Subm
                 return outcome
             if home.files_state() != state:
                 raise KgError("the home's files changed while the submission was judged (a tool that does not take the home's lock); nothing was written; run it again")
-            outcome.written = _write(home, submission, staged.new_triples(), digest, staged.added)
+            outcome.written, recorded = _write(home, submission, staged.new_triples(), digest, staged.added)
             outcome.merged = True
+            staged.keep(home, outcome.written, recorded)
             return outcome

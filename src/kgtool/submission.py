@@ -24,6 +24,7 @@ from .vocab import DCTERMS as DCT
 from .vocab import PROV, RDF_TYPE, RDFS, XSD
 
 SUBMISSIONS_DIR = Path("data") / "submissions"
+OWN_PREFIXES = {"prov": PROV, "dcterms": DCT, "rdfs": RDFS, "xsd": XSD}  # what a submission file declares besides the submission's own
 RECORD_NS = "https://w3id.org/kgtool/submission/"
 # If the home's files change between validating and writing (an editor or a tool that does
 # not take the lock), validate again against the new state; give up after this many tries.
@@ -121,7 +122,7 @@ def add(home: Home, files: list[str], *, dry_run: bool = False, strict: bool = F
                 return outcome
             if home.files_state() != state:
                 continue  # changed since it was validated: validate again, never write blind
-            outcome.written = _write(home, submission, new, digest)
+            outcome.written, _recorded = _write(home, submission, new, digest)
             outcome.merged = True
             return outcome
     raise KgError(f"the home's files kept changing while the submission was validated ({ATTEMPTS} tries); try again")
@@ -162,8 +163,8 @@ def verdict(report: Report, strict: bool) -> str | None:
     return None
 
 
-def _write(home: Home, submission: Submission, new, digest: str, added: int | None = None) -> str:
-    """Write the new triples and their PROV record as a new file under data/submissions/; its path in the home.
+def _write(home: Home, submission: Submission, new, digest: str, added: int | None = None) -> tuple[str, list[ox.Triple]]:
+    """Write the new triples and their PROV record as a new file under data/submissions/; (its path in the home, the record's triples).
 
     `new`: a list, or an iterator of `added` triples (a staged import's, read back from disk as
     they are written: the file is written as it goes, still atomically).
@@ -178,9 +179,10 @@ def _write(home: Home, submission: Submission, new, digest: str, added: int | No
         + "".join(f"# from {f.name} (sha256 {f.sha256})\n" for f in submission.files)
         + "# Written by 'kgtool add'; delete this file to revert the submission.\n\n"
     ).encode("utf-8")
-    own = {"prov": PROV, "dcterms": DCT, "rdfs": RDFS, "xsd": XSD}
+    own = OWN_PREFIXES
+    recorded = _record(record, submission, when, len(new) if isinstance(new, list) else added or 0)
     if isinstance(new, list):
-        triples = new + _record(record, submission, when, len(new))
+        triples = new + recorded
         try:
             body = ox.serialize(triples, None, ox.RdfFormat.TURTLE, prefixes={**own, **submission.prefixes})
         except ValueError:  # a prefix of the submission Turtle cannot declare: write full IRIs there instead
@@ -189,9 +191,9 @@ def _write(home: Home, submission: Submission, new, digest: str, added: int | No
     else:
         def data(f) -> None:
             f.write(header)
-            ox.serialize(chain(new, _record(record, submission, when, added or 0)), f, ox.RdfFormat.TURTLE, prefixes=own)
+            ox.serialize(chain(new, recorded), f, ox.RdfFormat.TURTLE, prefixes=own)
     try:
         atomic_write(target, data)
     except OSError as e:
         raise HomeError(f"cannot write the submission: {e.strerror}", path=home.relative(target)) from e
-    return home.relative(target)
+    return home.relative(target), recorded

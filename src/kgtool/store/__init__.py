@@ -95,12 +95,9 @@ def load(home: Home, reasoner: str | None = None, progress: Progress | None = No
     reasoner = reasoner or reasoning.default_reasoner()
     if reasoner not in reasoning.REASONERS:
         raise UsageError(f"unknown reasoner '{reasoner}' (known: {', '.join(reasoning.REASONERS)})")
-    state = home.state_dir()
-    cache = state / "cache"
+    cache = home.state_dir() / "cache"
     cache.mkdir(exist_ok=True)
-    parts = {"ontology": home.ontology_files(), "data": home.data_files(), "shapes": home.shape_files()}
-    every = digests(home, [p for files in parts.values() for p in files], state / "digests.json")
-    wanted = Wanted({part: {home.relative(p): every[home.relative(p)] for p in files} for part, files in parts.items()}, reasoner)
+    wanted = wanted_state(home, reasoner)
     final = cache / f"store-{wanted.key()}"
     built = False
     meta = read_meta(final)
@@ -122,6 +119,13 @@ def load(home: Home, reasoner: str | None = None, progress: Progress | None = No
         reasoner=reasoner,
         rebuilt=meta.get("rebuilt", []) if built else [],
     )
+
+
+def wanted_state(home: Home, reasoner: str) -> Wanted:
+    """The home's state as it is now (its files' digests, by part) under `reasoner`: what names its store in the cache."""
+    parts = {"ontology": home.ontology_files(), "data": home.data_files(), "shapes": home.shape_files()}
+    every = digests(home, [p for files in parts.values() for p in files], home.state_dir() / "digests.json")
+    return Wanted({part: {home.relative(p): every[home.relative(p)] for p in files} for part, files in parts.items()}, reasoner)
 
 
 def _open(final: Path) -> ox.Store:
