@@ -108,3 +108,19 @@ def test_fsync_syncs_the_file_and_its_directory_only_when_asked(tmp_path, monkey
     monkeypatch.setattr(os, "fsync", record)
     fsutil.atomic_write(tmp_path / "x.ttl", b"data", fsync=fsync)
     assert synced == ([False, True] if fsync else [])  # the file, then the directory
+
+
+def test_a_written_file_gets_the_mode_a_plain_open_would_give(tmp_path):
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        fsutil.atomic_write(tmp_path / "a.ttl", b"x")
+        (tmp_path / "b.ttl").write_bytes(b"x")
+        os.umask(0o077)
+        fsutil.atomic_write(tmp_path / "c.ttl", b"x")
+    finally:
+        os.umask(old)
+    mode = lambda name: stat.S_IMODE((tmp_path / name).stat().st_mode)  # noqa: E731
+    assert mode("a.ttl") == mode("b.ttl") == 0o644
+    assert mode("c.ttl") == 0o600

@@ -45,6 +45,7 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, fsync:
     make_dirs(path.parent, fsync=fsync)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # as open() would make it (mkstemp makes 0600)
         with os.fdopen(fd, "wb") as f:
             if callable(data):
                 data(f)
@@ -62,3 +63,17 @@ def atomic_write(path: Path, data: bytes | Callable[[BinaryIO], None], *, fsync:
         raise
     if fsync:
         fsync_dir(path.parent)
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells it (a server's other threads create files too)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -36,7 +36,6 @@ from .validation import Report, Result, rank, validate_nodes, validate_submissio
 # Triples judged at a time: ~0.9 GB at the peak for 200k triples of UCDP GED rows.
 CHUNK_TRIPLES = int(os.environ.get("KGTOOL_CHUNK_TRIPLES", "200000"))
 LISTED = 20  # the new entities the outcome names (as many as `add` lists); the rest are counted
-DEFERRED_AT_A_TIME = 2000  # deferred nodes judged together at the end
 
 
 class Staged:
@@ -94,9 +93,8 @@ class Staged:
         if self._pending is not None:
             self._stage(self._pending)
             self._pending = None
-        nodes = sorted(self.deferred, key=str)
-        for i in range(0, len(nodes), DEFERRED_AT_A_TIME):
-            self._merge(validate_nodes(self.view, set(nodes[i : i + DEFERRED_AT_A_TIME]), dict(self.loaded.prefixes)))
+        for report in validate_nodes(self.view, self.deferred, dict(self.loaded.prefixes), budget=CHUNK_TRIPLES):
+            self._merge(report)
 
     def outcome(self, dry_run: bool, strict: bool, prefixes: dict[str, str]) -> AddOutcome:
         """What `add` would say of all the chunks judged: their results, counts and verdict."""

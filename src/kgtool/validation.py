@@ -6,6 +6,8 @@ module. This module runs the one on the other and reads the report (docs/validat
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import io
 import json
 from dataclasses import dataclass, field
@@ -241,11 +243,27 @@ def validate_submission(loaded, submission: submitted.Submission, allow_merge: b
     return report
 
 
-def validate_nodes(loaded, nodes: set, prefixes: dict[str, str]) -> Report:
-    """Judge the focus nodes `nodes` of the home under its shapes, in what surrounds them (no consistency check: nothing is submitted)."""
+def validate_nodes(loaded, nodes: set, prefixes: dict[str, str], budget: int | None = None) -> Iterator[Report]:
+    """Judge the focus nodes `nodes` of the home under its shapes, in what surrounds them; a Report per group of nodes (no consistency check: nothing is submitted).
+
+    `budget`: the triples a group's surroundings may hold before it is judged (all in one group when None).
+    """
     shape_triples = shape_graph(loaded)
-    shapes = Graph(shape_triples)
-    data = neighbourhood.around(neighbourhood.HomeGraph(loaded), nodes, neighbourhood.reads_backwards(shapes))
+    home = neighbourhood.HomeGraph(loaded)
+    backwards = neighbourhood.reads_backwards(Graph(shape_triples))
+    group: set = set()
+    data: set[ox.Triple] = set()
+    for node in sorted(nodes, key=str):
+        data |= neighbourhood.around(home, {node}, backwards)
+        group.add(node)
+        if budget is not None and len(data) >= budget:
+            yield _judged(group, data, shape_triples, prefixes)
+            group, data = set(), set()
+    if group:
+        yield _judged(group, data, shape_triples, prefixes)
+
+
+def _judged(nodes: set, data: set[ox.Triple], shape_triples: list[ox.Triple], prefixes: dict[str, str]) -> Report:
     _conforms, full = shacl.validate(list(data), shape_triples, keep=nodes)
     return _report(full, prefixes, focus_nodes=len(nodes), checked_triples=len(data), judged=nodes)
 
