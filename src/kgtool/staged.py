@@ -62,6 +62,7 @@ class Staged:
         # refers to): judged once at the end instead of in every chunk, where each judgement
         # would read all that refers to them so far (the chunks' cost grew with their number).
         self.deferred: set[ox.NamedNode] = set()
+        self.chunked = True  # False for a submission of one chunk: judged as `add` judges one, nothing deferred
         self.blank = False  # whether a new triple has a blank node
 
     def judge(self, triples: list[ox.Triple]) -> None:
@@ -78,7 +79,8 @@ class Staged:
                 self._old.add(t)
                 self.submitted += 1
         self._note_new(new)
-        report = validate_submission(self.view, Submission([], chunk, {}, []), allow_merge=self.allow_merge, locate=False, defer=self.deferred)
+        defer = self.deferred if self.chunked else None
+        report = validate_submission(self.view, Submission([], chunk, {}, []), allow_merge=self.allow_merge, locate=False, defer=defer)
         self._merge(report)
         for t in new:
             self._new.write(f"{t} .\n")
@@ -218,8 +220,13 @@ def add(home: Home, chunks: Iterable[list[ox.Triple]], source: Callable[[], Subm
         loaded = load(home)
         with tempfile.TemporaryDirectory(prefix="staged-", dir=home.state_dir()) as tmp:
             staged = Staged(loaded, Path(tmp), allow_merge, progress)
-            for chunk in chunks:
+            stream = iter(chunks)
+            chunk = next(stream, None)
+            following = next(stream, None) if chunk is not None else None
+            staged.chunked = following is not None
+            while chunk is not None:
                 staged.judge(chunk)
+                chunk, following = following, (next(stream, None) if following is not None else None)
             staged.finish()
             if not staged.submitted:
                 return AddOutcome(False, "the submission has no triples", dry_run=dry_run)
