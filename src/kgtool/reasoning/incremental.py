@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -88,7 +89,7 @@ def _extend(store: ox.Store, graphs: Graphs, added: list[ox.Triple], schema_file
             store.remove(q)
     _write(store, inferred, graphs.inferred)
     if seen is not None:
-        seen.update(hash(term) for triples in (new, inferred) for t in triples for term in t)
+        seen.update(map(hash, chain.from_iterable(new)), map(hash, chain.from_iterable(inferred)))
     return True
 
 
