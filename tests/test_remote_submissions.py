@@ -243,3 +243,26 @@ def test_push_of_a_home_with_submissions_lists_the_same_ids_and_removes_as_local
     assert invoke("--home", server.url, "remove", ident).exit_code == 0
     answers_as(server.url, homes["never"])
     assert stats(server.url) == stats(homes["never"])
+
+
+def test_removing_a_submission_keeps_what_another_one_read_from_the_same_file(server, homes, tmp_path):
+    # Two submissions read from one file (each with another): the file's description (its name and sha256) is one set of
+    # triples of the home, kept once on the server; removing the first submission keeps it for the second, as locally.
+    files = homes["files"]
+    c = write(tmp_path, "c", CLAIM.replace("NAME", "c"))
+    local = str(tmp_path / "local")
+    assert invoke("init", local).exit_code == 0
+    assert invoke("--home", local, "push", server.url).exit_code == 0
+    for home in (local, server.url):
+        for subs in ((files["b"], c), (files["b"], files["a"])):
+            result = invoke("--home", home, "add", *subs)
+            assert result.exit_code == 0, result.stderr
+    first = listing(server.url)[0]["id"]
+    assert invoke("--home", server.url, "remove", first).exit_code == 0
+    assert invoke("--home", local, "remove", listing(local)[0]["id"]).exit_code == 0
+    remote, here = listing(server.url), listing(local)
+    assert [sorted(s["title"] for s in r["sources"]) for r in remote] == [["a.ttl", "b.ttl"]]
+    assert without_times(remote) == without_times(here)
+    shutil.rmtree(Path(local) / ".kgtool")  # the reference: the home its files make, built whole
+    assert stats(server.url) == stats(local)
+    answers_as(server.url, local)
