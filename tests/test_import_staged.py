@@ -174,3 +174,34 @@ def test_the_store_a_chunked_import_staged_answers_as_one_built_from_the_files(f
         assert run("--home", str(fresh), "export", "--part", part, "--format", "nt").stdout == run("--home", str(copy), "export", "--part", part, "--format", "nt").stdout
     stats = [run("--home", str(h), "stats").stdout.split("\n", 1)[1] for h in (fresh, copy)]  # after the line naming the home
     assert stats[0] == stats[1]
+
+
+def test_on_a_terminal_an_import_shows_its_rows_per_second_and_what_it_does(fresh, tmp_path):
+    import os
+    import pty
+    import subprocess
+
+    path = generated(tmp_path / "ged-600.csv", 600)  # past 500 rows: a rate is reported while they are read
+    master, slave = pty.openpty()
+    env = {**os.environ, "KGTOOL_CHUNK_TRIPLES": "5000"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kgtool", "--home", str(fresh), "import", "ucdp-ged", str(path), "--dry-run"],
+        stdout=subprocess.PIPE, stderr=slave, env=env,
+    )
+    os.close(slave)
+    stdout, _ = proc.communicate(timeout=600)
+    shown = b""
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the terminal's other end closed
+            break
+        if not data:
+            break
+        shown += data
+    os.close(master)
+    assert proc.returncode == 0, shown.decode("utf-8", "replace")
+    screen = shown.decode("utf-8", "replace")
+    assert "ucdp-ged: 500 rows, " in screen and " rows/s" in screen
+    assert "judging the " in screen and " nodes the rows refer to" in screen
+    assert any(line.startswith("Read 600 row(s) of 1 file(s) (") for line in stdout.decode().splitlines())

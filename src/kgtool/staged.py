@@ -95,6 +95,7 @@ class Staged:
         if self._pending is not None:
             self._stage(self._pending)
             self._pending = None
+        self._say(f"judging the {len(self.deferred)} nodes the rows refer to")
         for report in validate_nodes(self.view, self.deferred, dict(self.loaded.prefixes), budget=CHUNK_TRIPLES):
             self._merge(report)
 
@@ -125,6 +126,7 @@ class Staged:
 
         if self.view is self.loaded or self.blank:
             return False
+        self._say("keeping the staged store for the next command")
         for triples in (self._pending, recorded):
             if triples:
                 self._stage(triples)
@@ -138,6 +140,10 @@ class Staged:
     def new_triples(self):
         """The new triples of every chunk, read back from disk in the order they were judged."""
         return ox.parse(path=str(self.new_path), format=ox.RdfFormat.N_TRIPLES)
+
+    def _say(self, phase: str) -> None:
+        if self.progress is not None:
+            self.progress(phase, 0, None)
 
     def _in_home(self, t: ox.Triple) -> bool:
         from .store import DATA, ONTOLOGY
@@ -209,8 +215,10 @@ def add(home: Home, chunks: Iterable[list[ox.Triple]], source: Callable[[], Subm
     name and sha256 name the submission, as `add` names one). Errors the chunks raise (a
     malformed row) leave the home as it was.
     """
+    from .progress import current
     from .store import load
 
+    progress = progress or current()
     home.require_writable()
     with home_lock(home):  # judge and write against one state of the home
         _remove_stale_temporaries(home)
@@ -240,6 +248,7 @@ def add(home: Home, chunks: Iterable[list[ox.Triple]], source: Callable[[], Subm
                 return outcome
             if home.files_state() != state:
                 raise KgError("the home's files changed while the submission was judged (a tool that does not take the home's lock); nothing was written; run it again")
+            staged._say(f"writing the {staged.added} new triples")
             outcome.written, recorded = _write(home, submission, staged.new_triples(), digest, staged.added)
             outcome.merged = True
             staged.keep(home, outcome.written, recorded)
