@@ -42,7 +42,10 @@ def build(home: Home, cache: Path, final: Path, wanted: Wanted, progress: Progre
         if final.exists():
             shutil.rmtree(final)
         os.rename(tmp, final)
-    except BaseException:
+    except BaseException as e:
+        # The frames of the error hold the store: RocksDB, still open, would write into `tmp`
+        # while it is removed (a file in error past the first chunks, when some are stored).
+        _release(e)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     for old in cache.glob("store-*"):
@@ -270,3 +273,16 @@ def _copy(base: Path, target: Path) -> None:
                 memo.unlink()
     if (base / SCHEMA_CLOSURE).is_file():
         shutil.copyfile(base / SCHEMA_CLOSURE, target / SCHEMA_CLOSURE)
+
+
+def _release(error: BaseException) -> None:
+    """Drop what the frames of an error (and of the errors it was raised from) hold, the open store among them."""
+    import gc
+    import traceback
+
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        traceback.clear_frames(error.__traceback__)
+        error = error.__cause__ or error.__context__
+    gc.collect()
