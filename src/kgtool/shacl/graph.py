@@ -156,8 +156,9 @@ class Graph:
         return found
 
     def is_instance(self, node, cls) -> bool:
-        """Whether node is a SHACL instance of cls: rdf:type/rdfs:subClassOf* reaches it."""
-        return any(cls in self.superclasses(t) for t in self.objects(node, TYPE))
+        """Whether node is a SHACL instance of cls: rdf:type/rdfs:subClassOf* reaches it (one of its types is a subclass)."""
+        below = self.subclasses(cls)
+        return any(t in below for t in self.objects(node, TYPE))
 
     def instances(self, cls) -> list:
         """The SHACL instances of cls."""
