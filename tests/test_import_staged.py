@@ -9,6 +9,7 @@ refusal or a malformed row anywhere leaving the home as it was.
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -176,12 +177,12 @@ def test_the_store_a_chunked_import_staged_answers_as_one_built_from_the_files(f
     assert stats[0] == stats[1]
 
 
-def test_on_a_terminal_an_import_shows_its_rows_per_second_and_what_it_does(fresh, tmp_path):
+def test_on_a_terminal_an_import_shows_its_rows_per_second(fresh, tmp_path):
     import os
     import pty
     import subprocess
 
-    path = generated(tmp_path / "ged-600.csv", 600)  # past 500 rows: a rate is reported while they are read
+    path = generated(tmp_path / "ged-600.csv", 600)  # past 500 rows: a rate is reported while they are read, and at the end
     master, slave = pty.openpty()
     env = {**os.environ, "KGTOOL_CHUNK_TRIPLES": "5000"}
     proc = subprocess.Popen(
@@ -202,6 +203,7 @@ def test_on_a_terminal_an_import_shows_its_rows_per_second_and_what_it_does(fres
     os.close(master)
     assert proc.returncode == 0, shown.decode("utf-8", "replace")
     screen = shown.decode("utf-8", "replace")
-    assert "ucdp-ged: 500 rows, " in screen and " rows/s" in screen
-    assert "judging the " in screen and " nodes the rows refer to" in screen
+    # The bar is redrawn twice a second with the latest report: while the rows are read and
+    # judged, that is their count and rate (the later phases may pass between two redraws).
+    assert re.search(r"ucdp-ged: \d+ rows(, | read \()\d+ rows/s", screen), screen
     assert any(line.startswith("Read 600 row(s) of 1 file(s) (") for line in stdout.decode().splitlines())
