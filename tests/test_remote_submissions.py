@@ -245,6 +245,22 @@ def test_push_of_a_home_with_submissions_lists_the_same_ids_and_removes_as_local
     assert stats(server.url) == stats(homes["never"])
 
 
+def test_a_pushed_submission_whose_time_ends_in_zero_is_counted_once(server, homes, tmp_path):
+    # The store writes "...25.123450Z" as "...25.12345Z" (its canonical form): push must put the store's triple in the
+    # submission's graph and leave it out of the data graph, or the server counts it twice (one add in ten did).
+    import re
+    import shutil
+
+    both = tmp_path / "both"
+    shutil.copytree(homes["both"], both)
+    for f in (both / "data" / "submissions").glob("*.ttl"):
+        f.write_text(re.sub(r'(prov:generatedAtTime "[^"]*?\.)\d{6}Z"', r'\g<1>123450Z"', f.read_text(encoding="utf-8")), encoding="utf-8")
+    assert "123450Z" in "".join(f.read_text(encoding="utf-8") for f in (both / "data" / "submissions").glob("*.ttl"))
+    assert invoke("--home", str(both), "push", server.url).exit_code == 0
+    assert stats(server.url) == stats(str(both))
+    assert invoke("--home", server.url, "submissions").stdout == invoke("--home", str(both), "submissions").stdout
+
+
 def test_removing_a_submission_keeps_what_another_one_read_from_the_same_file(server, homes, tmp_path):
     # Two submissions read from one file (each with another): the file's description (its name and sha256) is one set of
     # triples of the home, kept once on the server; removing the first submission keeps it for the second, as locally.

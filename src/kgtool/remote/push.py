@@ -174,9 +174,13 @@ def _submissions(home, loaded) -> Split:
     for path in sorted(p for p in home.data_files() if p.parent == folder and p.suffix == ".ttl"):
         rel = home.relative(path)
         parsed = rdfio.parse_file(path, display=rel, seed=content_seed(path.read_bytes()))
-        mine = [t for t in dict.fromkeys(parsed.triples) if t not in held]
-        if any(ox.Quad(t.subject, t.predicate, t.object, DATA) not in loaded.store for t in mine):
-            raise HomeError(f"{rel} changed while the home was read; push again")
+        stored = []  # as the store writes them: a literal in its canonical form ("…34.695240Z" as "…34.69524Z"), as the data graph gives it
+        for t in dict.fromkeys(parsed.triples):
+            q = next(iter(loaded.store.quads_for_pattern(t.subject, t.predicate, t.object, DATA)), None)
+            if q is None:
+                raise HomeError(f"{rel} changed while the home was read; push again")
+            stored.append(q.triple)
+        mine = [t for t in dict.fromkeys(stored) if t not in held]
         graphs[path.stem] = mine
         held.update(mine)
     return Split(graphs, held)
