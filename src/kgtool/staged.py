@@ -185,22 +185,14 @@ class Staged:
         reasoning.update(store, REASONED, self.loaded.reasoner or "kgtool", self._schema(), new, {}, None)
 
     def _copy(self):
-        """The staged store: a checkpoint of the home's on-disk store, or a copy of one held in memory."""
+        """The staged store: a checkpoint of the home's (hard links), with its shapes and closed schema, as a build starts from an older store."""
         from .store import Loaded
-        from .store.cache import SCHEMA_CLOSURE
+        from .store.build import checkpoint
 
         target = self.work / "store"
-        source = self.loaded.with_shapes().store  # a store held in memory loads its shapes on demand: they go along
-        try:
-            source.backup(str(target))  # RocksDB: hard links, instant
-            store = ox.Store(str(target))
-        except (OSError, RuntimeError):  # an in-memory store (a small home): copied quad by quad
-            shutil.rmtree(target, ignore_errors=True)
-            store = ox.Store(str(target))
-            store.bulk_extend(source.quads_for_pattern(None, None, None, None))
-        if self.loaded.path is not None and (self.loaded.path / SCHEMA_CLOSURE).is_file():
-            shutil.copyfile(self.loaded.path / SCHEMA_CLOSURE, target / SCHEMA_CLOSURE)
-        return Loaded(self.loaded.home, store, self.loaded.prefixes, path=target, reasoner=self.loaded.reasoner)
+        target.mkdir()
+        checkpoint(self.loaded.path, target)  # the RocksDB store a build leaves, also when queries read its dump
+        return Loaded(self.loaded.home, ox.Store(str(target)), self.loaded.prefixes, path=target, reasoner=self.loaded.reasoner)
 
     def _schema(self) -> Path:
         from .store.cache import SCHEMA_CLOSURE

@@ -74,7 +74,7 @@ def _build(home: Home, target: Path, wanted: Wanted, base: Path | None, progress
     old = read_meta(base) if base is not None else None
     if old is not None:
         todo = plan(old, wanted)
-        _copy(base, target)
+        checkpoint(base, target)
         prefixes = old["prefixes"]
     else:
         todo, prefixes = FROM_SCRATCH, {}
@@ -255,7 +255,7 @@ def _count_named(store: ox.Store) -> int:
     return int(next(iter(store.query(query)))[0].value)
 
 
-def _copy(base: Path, target: Path) -> None:
+def checkpoint(base: Path, target: Path) -> None:
     """`target` (an empty directory) as a copy of the store at `base`: a checkpoint made of hard links when it can be."""
     import shutil
 
