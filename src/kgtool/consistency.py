@@ -47,13 +47,32 @@ class Finding:
     value: str | None = None
 
 
+@dataclass
+class Extension:
+    """What a submission adds to the home's entailments, found by the check's own run of the rules (staged.py stores it instead of reasoning again).
+
+    `entailed`: the new entailments (N-Triples strings), neither submitted nor noise.
+    `held`: the submitted triples the home held already, asserted or entailed: those it holds as
+    entailments are asserted once the submission is stored, so they leave the entailments.
+    """
+
+    entailed: list
+    held: list[ox.Triple]
+
+
 def check(loaded, triples: list[ox.Triple], allow_merge: bool = False) -> tuple[list[Finding], list[str]]:
     """The findings of the submission `triples` with the home `loaded`, and notes (why it could not be checked)."""
+    findings, notes, _extension = check_and_extend(loaded, triples, allow_merge)
+    return findings, notes
+
+
+def check_and_extend(loaded, triples: list[ox.Triple], allow_merge: bool = False) -> tuple[list[Finding], list[str], Extension | None]:
+    """`check`, and the submission's Extension of the home's entailments (None where the rules cannot extend them: schema triples, quoted triples)."""
     with no_gc():  # the submission and the new facts are hundreds of thousands of small tuples (shacl.no_gc)
         return _check(loaded, triples, allow_merge)
 
 
-def _check(loaded, triples: list[ox.Triple], allow_merge: bool) -> tuple[list[Finding], list[str]]:
+def _check(loaded, triples: list[ox.Triple], allow_merge: bool) -> tuple[list[Finding], list[str], Extension | None]:
     from .reasoning.compiled import Rules
     from .reasoning.engine import Engine
     from .reasoning.incremental import StoreView
@@ -63,16 +82,16 @@ def _check(loaded, triples: list[ox.Triple], allow_merge: bool) -> tuple[list[Fi
 
     schema_file = loaded.path / SCHEMA_CLOSURE if loaded.path is not None else None
     if loaded.reasoner != "kgtool" or schema_file is None or not schema_file.is_file():
-        return [], []
+        return [], [], None
     as_written = {(str(s), str(p), str(o)): (s, p, o) for s, p, o in triples}  # the engine's N-Triples strings -> the terms
     if any(isinstance(s, ox.Triple) or isinstance(o, ox.Triple) for s, _, o in as_written.values()):
-        return [], []  # quoted triples: the compiled rules do not reason over them (reasoning.incremental)
+        return [], [], None  # quoted triples: the compiled rules do not reason over them (reasoning.incremental)
     submitted = set(as_written)
     try:
         schema = set(parse_lines(schema_file.read_bytes()))
         rules = Rules(schema)
     except Unsupported as e:
-        return [], [f"the submission's consistency with the home was not checked: {e}"]
+        return [], [f"the submission's consistency with the home was not checked: {e}"], None
     view = StoreView(loaded.store, REASONED, rules.stand_ins)
     extra_schema: set = set()
     instance = []
@@ -83,7 +102,21 @@ def _check(loaded, triples: list[ox.Triple], allow_merge: bool) -> tuple[list[Fi
     engine = Engine(rules, view)
     engine.seed(seeds)
     engine.run()
-    return _Checker(loaded, view, engine.facts, schema | extra_schema, submitted, allow_merge).run(), []
+    findings = _Checker(loaded, view, engine.facts, schema | extra_schema, submitted, allow_merge).run()
+    return findings, [], _extension(engine.facts, submitted, stored, as_written, extra_schema)
+
+
+def _extension(facts: set, submitted: set, stored: set, as_written: dict, extra_schema: set) -> Extension | None:
+    """The Extension the engine's facts make (as reasoning.incremental would find it), or None when the rules would change or the entailments hold schema triples."""
+    from .reasoning.noise import is_noise
+    from .reasoning.ntriples import is_schema
+
+    if extra_schema:
+        return None
+    entailed = [t for t in facts if t not in submitted and not is_noise(t)]
+    if any(is_schema(t) for t in entailed):
+        return None
+    return Extension(entailed, [ox.Triple(*as_written[t]) for t in stored])
 
 
 def _stored(store, view, instance: list, as_written: dict) -> set:

@@ -57,6 +57,7 @@ class Staged:
         self.first_new: list[str] = []  # the first LISTED new subjects by name, sorted
         self.new_count = 0
         self._pending: list[ox.Triple] | None = None  # the last chunk's new triples: staged before the next chunk is judged
+        self._extension = None  # ... and what they add to the entailments, as the consistency check found it (None: reason again)
         self._old: set[ox.Triple] = set()  # submitted triples the home held already (counted once)
         # The IRIs a chunk names only as objects (an actor, a conflict, a concept that every row
         # refers to): judged once at the end instead of in every chunk, where each judgement
@@ -85,7 +86,7 @@ class Staged:
         for t in new:
             self._new.write(f"{t} .\n")
         self.added += len(new)
-        self._pending = new
+        self._pending, self._extension = new, report.extension
         self.blank = self.blank or any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in new)
 
     def finish(self) -> None:
@@ -127,9 +128,11 @@ class Staged:
         if self.view is self.loaded or self.blank:
             return False
         self._say("keeping the staged store for the next command")
-        for triples in (self._pending, recorded):
-            if triples:
-                self._stage(triples)
+        if self._pending:
+            self._stage(self._pending)
+        if recorded:
+            self._extension = None
+            self._stage(recorded)
         self._pending = None
         meta = meta_for(home, self.loaded, self.view.store, written, self.added + len(recorded), OWN_PREFIXES)
         directory = self.view.path
@@ -174,15 +177,26 @@ class Staged:
         self.notes += [n for n in report.notes if n not in self.notes]
 
     def _stage(self, new: list[ox.Triple]) -> None:
-        """Put a judged chunk's new triples, and what they entail, into the staged store (copying the home's first)."""
+        """Put a judged chunk's new triples, and what they entail, into the staged store (copying the home's first).
+
+        What they entail is what the chunk's consistency check found (`_extension`), on the same
+        store: the rules are not run again, unless the check could not extend the entailments."""
         from . import reasoning
-        from .store.graphs import DATA, REASONED
+        from .reasoning.ntriples import write_lines
+        from .store.graphs import DATA, INFERRED, REASONED
 
         if self.view is self.loaded:
             self.view = self._copy()
         store = self.view.store
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, DATA) for t in new)
-        reasoning.update(store, REASONED, self.loaded.reasoner or "kgtool", self._schema(), new, {}, None)
+        extension, self._extension = self._extension, None
+        if extension is None:
+            reasoning.update(store, REASONED, self.loaded.reasoner or "kgtool", self._schema(), new, {}, None)
+            return
+        for t in extension.held:  # asserted now: no longer an entailment
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, INFERRED))
+        if extension.entailed:
+            store.bulk_extend(ox.parse(write_lines(extension.entailed, str(INFERRED)).encode("utf-8"), ox.RdfFormat.N_QUADS))
 
     def _copy(self):
         """The staged store: a checkpoint of the home's (hard links), with its shapes and closed schema, as a build starts from an older store."""

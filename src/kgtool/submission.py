@@ -89,11 +89,17 @@ def _new_triples(loaded, triples: list[ox.Triple]) -> list[ox.Triple]:
     """The submitted triples the home's ontology and data do not hold yet, in submission order."""
     from .store import DATA, ONTOLOGY
 
+    store = loaded.store
+    described: dict = {}  # subject -> whether the home holds a triple about it (most of a large submission's subjects are new: one lookup each)
     new = []
     for t in dict.fromkeys(triples):
-        ground = not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
-        if ground and any(True for g in (DATA, ONTOLOGY) for _ in loaded.store.quads_for_pattern(t.subject, t.predicate, t.object, g)):
-            continue
+        s = t.subject
+        if not isinstance(s, ox.BlankNode) and not isinstance(t.object, ox.BlankNode):
+            known = described.get(s)
+            if known is None:
+                known = described[s] = any(next(iter(store.quads_for_pattern(s, None, None, g)), None) is not None for g in (DATA, ONTOLOGY))
+            if known and any(True for g in (DATA, ONTOLOGY) for _ in store.quads_for_pattern(s, t.predicate, t.object, g)):
+                continue
         new.append(t)
     return new
 

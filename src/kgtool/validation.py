@@ -84,6 +84,7 @@ class Report:
     checked_triples: int = 0  # triples of the data graph validated (tests read it)
     prefixes: dict[str, str] = field(default_factory=dict)  # to write IRIs as prefixed names
     judged: set = field(default_factory=set, repr=False, compare=False)  # the focus nodes whose results count (a staged add replaces their earlier results)
+    extension: Any = field(default=None, repr=False, compare=False)  # consistency.Extension: what the submission adds to the entailments (staged.py stores it)
 
     @property
     def conforms(self) -> bool:
@@ -272,7 +273,7 @@ def _add_consistency(report: Report, loaded, submission: submitted.Submission, a
     """Add the inconsistencies and merges the submission makes with the home (consistency.check) as violations."""
     from . import consistency
 
-    findings, notes = consistency.check(loaded, submission.triples, allow_merge)
+    findings, notes, report.extension = consistency.check_and_extend(loaded, submission.triples, allow_merge)
     report.notes += notes
     if not findings:
         return
