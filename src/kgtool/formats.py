@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,9 +9,10 @@ from typing import Any, BinaryIO, Callable, Iterable, Literal
 
 import pyoxigraph as ox
 
+from . import jsonld
 from .errors import InputError, UsageError
 from .terms import render_term
-from .vocab import OWL, RDF_TYPE, XSD, XSD_STRING
+from .vocab import OWL, RDF_TYPE
 
 Kind = Literal["graph", "results"]
 
@@ -184,135 +184,10 @@ def write_turtle(triples: Iterable, out: BinaryIO, options: WriteOptions) -> Non
     out.write(("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
 
 
-# --------------------------------------------------------------------------------------
-# JSON-LD: compacted by hand against the given @context, so that no literal is rewritten
-# (rdflib's compaction turns "01"^^xsd:integer into 1 and "1.0E0"^^xsd:double into 1.0).
-# https://www.w3.org/TR/json-ld11/#compacted-document-form
-# --------------------------------------------------------------------------------------
-class _Compactor:
-    """Compact IRIs and values with an @context of prefixes and term definitions."""
-
-    def __init__(self, context: dict[str, Any]):
-        self.prefixes = {name: ns for name, ns in context.items() if isinstance(ns, str) and not ns.startswith("@") and ns[-1:] in "#/:?[]@"}
-        self.terms: dict[str, tuple[str, bool]] = {}  # IRI -> (term, values are IRIs)
-        self._compact: dict[str, str] = {}
-        for name, definition in context.items():
-            if isinstance(definition, str):
-                iri, coerced = definition, False
-            elif isinstance(definition, dict) and isinstance(definition.get("@id"), str) and set(definition) <= {"@id", "@type"}:
-                iri, coerced = definition["@id"], definition.get("@type") == "@id"
-                if "@type" in definition and not coerced:
-                    continue  # a datatype coercion: values would need to match it; do not use the term
-            else:
-                continue
-            if name in self.prefixes:
-                continue  # a prefix, not a term for a property or class
-            self.terms.setdefault(iri, (name, coerced))
-
-    def iri(self, iri: str) -> str:
-        """A compact IRI (prefix:local) where a prefix fits and reads back the same, else the IRI (memoized: IRIs recur)."""
-        found = self._compact.get(iri)
-        if found is None:
-            found = self._compact[iri] = self._iri(iri)
-        return found
-
-    def _iri(self, iri: str) -> str:
-        best = None
-        for name, ns in self.prefixes.items():
-            if iri.startswith(ns) and len(iri) > len(ns) and (best is None or len(ns) > len(best[1])):
-                best = (name, ns)
-        if best is None:
-            return iri
-        local = iri[len(best[1]):]
-        if local.startswith("//"):
-            return iri  # "p://x" would read as an absolute IRI
-        return f"{best[0]}:{local}"
-
-    def node_id(self, term: Any) -> str:
-        return f"_:{term.value}" if isinstance(term, ox.BlankNode) else self.iri(term.value)
-
-    def vocab(self, iri: str, coerced: bool | None = None) -> str:
-        """A property or class: its term when there is one (and coercion fits), else a compact IRI."""
-        found = self.terms.get(iri)
-        if found is not None and (coerced is None or found[1] == coerced):
-            return found[0]
-        return self.iri(iri)
-
-    def value(self, term: Any) -> Any:
-        if isinstance(term, (ox.NamedNode, ox.BlankNode)):
-            return {"@id": self.node_id(term)}
-        if term.language:
-            return {"@value": term.value, "@language": term.language}
-        if term.datatype.value == XSD_STRING:
-            return term.value
-        return {"@value": term.value, "@type": self.iri(term.datatype.value)}
-
-
-def _jsonld_document(triples: Iterable, context: dict[str, Any]) -> dict[str, Any]:
-    """{"@context": context, "@graph": [nodes sorted by @id]}: each subject's properties compacted, rdf:type first."""
-    c = _Compactor(context)
-    by_subject: dict[Any, list] = {}
-    for t in triples:
-        by_subject.setdefault(t.subject, []).append(t)
-    graph = []
-    for subject, about in by_subject.items():
-        about.sort(key=_property_key)
-        node: dict[str, Any] = {}
-        for t in about:
-            o = t.object
-            if t.predicate.value == RDF_TYPE and isinstance(o, ox.NamedNode):
-                key, value = "@type", c.vocab(o.value)
-            elif isinstance(o, (ox.NamedNode, ox.BlankNode)) and t.predicate.value in c.terms and c.terms[t.predicate.value][1]:
-                key, value = c.terms[t.predicate.value][0], c.node_id(o)  # the term says: values are IRIs
-            else:
-                key, value = c.vocab(t.predicate.value, coerced=False), c.value(o)
-            node.setdefault(key, []).append(value)
-        ordered: dict[str, Any] = {"@id": c.node_id(subject)}
-        if "@type" in node:
-            ordered["@type"] = node.pop("@type")
-        ordered.update(sorted(node.items()))
-        graph.append({k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in ordered.items()})
-    graph.sort(key=lambda n: n["@id"])
-    return {"@context": context, "@graph": graph}
-
-
-def _property_key(t: Any) -> tuple:
-    return (t.predicate.value != RDF_TYPE, t.predicate.value, _term_key(t.object))
-
-
 def write_jsonld(things: Iterable, out: BinaryIO, options: WriteOptions) -> None:
-    """Compacted JSON-LD with an inline @context (the home's prefixes and ontology terms), nodes sorted by @id.
-
-    Literals stay strings with their datatype ("@value"/"@type"), never JSON numbers, so that a
-    JSON-LD processor expands the document to exactly the triples written. Quads of named
-    graphs make each graph a node with its own "@graph", beside that node's default-graph
-    properties (JSON-LD 1.1 §4.9, https://www.w3.org/TR/json-ld11/#named-graphs).
-    """
+    """Compacted JSON-LD with an inline @context (the home's prefixes and ontology terms, else the prefixes), nodes sorted by @id (jsonld.py)."""
     context = options.context if options.context is not None else _sorted_prefixes({k: v for k, v in options.prefixes.items() if k})
-    default: list = []
-    graphs: dict = {}
-    for t in things:
-        if isinstance(t, ox.Quad) and not isinstance(t.graph_name, ox.DefaultGraph):
-            graphs.setdefault(t.graph_name, []).append(t.triple)
-        else:
-            default.append(t)
-    doc = _jsonld_document(default, context)
-    if graphs:
-        ids = _Compactor(context)
-        nodes = {node["@id"]: node for node in doc["@graph"]}
-        for name, triples in graphs.items():
-            node = nodes.setdefault(ids.node_id(name), {"@id": ids.node_id(name)})
-            node["@graph"] = _jsonld_document(triples, context)["@graph"]
-        doc["@graph"] = [nodes[k] for k in sorted(nodes)]
-    # The context indented; then one node per line (json's C encoder: indenting every node
-    # takes the pure-Python one, 6 s of a million-triple export).
-    head = json.dumps({"@context": doc["@context"]}, indent=2, ensure_ascii=False)[:-2]
-    out.write(f'{head},\n  "@graph": [\n'.encode("utf-8"))
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    last = len(doc["@graph"]) - 1
-    for i, node in enumerate(doc["@graph"]):
-        out.write(f"    {encode(node)}{',' if i < last else ''}\n".encode("utf-8"))
-    out.write(b"  ]\n}\n")
+    jsonld.write_jsonld(things, out, context)
 
 
 # A term must not look like a keyword (@...), a compact IRI (a:b) or an IRI: plain names only.
