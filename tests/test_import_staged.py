@@ -220,7 +220,7 @@ def test_a_chunk_asserting_what_an_earlier_chunk_entailed_leaves_the_store_a_bui
 
     from kgtool import formats
     from kgtool.home import Home
-    from kgtool.submitted import SubmittedFile
+    from kgtool.submitted import Submission, SubmittedFile
 
     cf, ex = "https://w3id.org/kgtool/conflict#", "https://example.org/"
     side_a, belligerent = ox.NamedNode(cf + "sideA"), ox.NamedNode(cf + "belligerent")  # cf:sideA rdfs:subPropertyOf cf:belligerent
@@ -231,7 +231,7 @@ def test_a_chunk_asserting_what_an_earlier_chunk_entailed_leaves_the_store_a_bui
     assert run("--home", str(fresh), "query", "ASK { ?s ?p ?o }").exit_code == 0  # the home's store is built
     nt = formats.for_path("rows.nt")
     source = SubmittedFile("rows.nt", "rows.nt", hashlib.sha256(b"rows").hexdigest(), nt)
-    outcome = staged.add(Home(fresh), [first, second], lambda: source)
+    outcome = staged.add(Home(fresh), [first, second], lambda: Submission([source], [], {}, []))
     assert outcome.written and outcome.added == 7, outcome.reason
 
     copy = tmp_path / "copy"

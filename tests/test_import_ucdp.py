@@ -74,6 +74,22 @@ def test_import_reports_rows_and_the_submission_written(fresh):
     assert result.stderr == ""
 
 
+def test_the_submission_record_names_the_csv_files_imported_and_their_sha256(fresh):
+    import hashlib
+
+    assert run("--home", str(fresh), "import", "ucdp-ged", GED_A, GED_B, "--release", "24.1").exit_code == 0
+    rows = select(
+        fresh,
+        "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+        "SELECT ?title ?id WHERE { ?r a prov:Entity ; prov:wasDerivedFrom ?f . ?f dcterms:title ?title ; dcterms:identifier ?id }",
+    )
+    expected = [{"title": Path(f).name, "id": "sha256:" + hashlib.sha256(Path(f).read_bytes()).hexdigest()} for f in (GED_A, GED_B)]
+    assert sorted(rows, key=lambda r: r["title"]) == expected
+    (written,) = (fresh / "data" / "submissions").glob("*.ttl")
+    header = written.read_text(encoding="utf-8").splitlines()[1:3]
+    assert header == [f"# from {r['title']} (sha256 {r['id'][7:]})" for r in expected]
+
+
 def test_reimporting_the_same_rows_adds_nothing_and_exits_1(fresh):
     assert run("--home", str(fresh), "import", "ucdp-ged", GED_A, GED_B).exit_code == 0
     before = snapshot(fresh)

@@ -30,7 +30,7 @@ from .errors import KgError
 from .home import Home
 from .progress import Report as Progress
 from .submission import OWN_PREFIXES, AddOutcome, _new_triples, _recorded_digests, _remove_stale_temporaries, _write, home_lock, verdict
-from .submitted import Submission, SubmittedFile
+from .submitted import Submission
 from .validation import Report, Result, rank, validate_nodes, validate_submission
 
 # Triples judged at a time: ~0.9 GB at the peak for 200k triples of UCDP GED rows.
@@ -214,11 +214,11 @@ class Staged:
         return self.view.path / SCHEMA_CLOSURE
 
 
-def add(home: Home, chunks: Iterable[list[ox.Triple]], source: Callable[[], SubmittedFile], *, dry_run: bool = False, strict: bool = False, allow_merge: bool = False, progress: Progress | None = None) -> AddOutcome:
+def add(home: Home, chunks: Iterable[list[ox.Triple]], source: Callable[[], Submission], *, dry_run: bool = False, strict: bool = False, allow_merge: bool = False, progress: Progress | None = None) -> AddOutcome:
     """Judge the chunks of one submission in turn, then write them all as one new data file, or nothing.
 
-    `source()`, called once every chunk is read, describes the file the triples came from (its
-    name and sha256 name the submission, as `add` names one). Errors the chunks raise (a
+    `source()`, called once every chunk is read, is the Submission the triples came from: the
+    files its record names, and its digest (as `add` names one). Errors the chunks raise (a
     malformed row) leave the home as it was.
     """
     from .progress import current
@@ -244,7 +244,7 @@ def add(home: Home, chunks: Iterable[list[ox.Triple]], source: Callable[[], Subm
             staged.finish()
             if not staged.submitted:
                 return AddOutcome(False, "the submission has no triples", dry_run=dry_run)
-            submission = Submission([source()], [], {}, [])
+            submission = source()
             digest = submission.digest()[:16]
             outcome = staged.outcome(dry_run, strict, dict(loaded.prefixes))
             if not outcome.reason and digest in _recorded_digests(home):

@@ -19,7 +19,7 @@ class SubmittedFile:
     display: str  # the name the user gave
     name: str  # its base name
     sha256: str
-    format: formats.Format
+    format: formats.Format | None  # None: not an RDF file (an imported CSV file, named in the record)
     data: bytes = field(repr=False, default=b"")
     subjects: set[str] = field(default_factory=set)  # IRIs it describes
     _lines: dict[str, int] | None = field(default=None, repr=False)
@@ -41,10 +41,13 @@ class Submission:
     triples: list[ox.Triple]
     prefixes: dict[str, str]
     notes: list[str]
+    # The sha256s that name the submission, when not its files': an import names its CSV files
+    # but is the submission of its conversion (the same rows under another release are another).
+    names: list[str] | None = None
 
     def digest(self) -> str:
-        """A sha256 of the files' digests: the same files give the same digest, in any order."""
-        return hashlib.sha256("".join(sorted(f.sha256 for f in self.files)).encode()).hexdigest()
+        """A sha256 of the files' digests (or `names`): the same files give the same digest, in any order."""
+        return hashlib.sha256("".join(sorted(self.names if self.names is not None else [f.sha256 for f in self.files])).encode()).hexdigest()
 
     def where(self, iri: str) -> tuple[str, int | None] | None:
         """(the name of the first file that describes `iri`, the line there or None), or None if no file does."""

@@ -214,7 +214,7 @@ def run(importer: ModuleType, home: Home, files: list[str], *, dry_run: bool = F
     from ..remote import is_remote
 
     home.require_writable()
-    # The submission record names this file: name it after what was imported.
+    # The converted file's name (a remote import sends it; the record names the CSV files).
     stem = Path(files[0]).name if files else "import"
     more = f"+{len(files) - 1}" if len(files) > 1 else ""
     name = f"{importer.NAME}-{stem}{more}.nt"
@@ -224,19 +224,38 @@ def run(importer: ModuleType, home: Home, files: list[str], *, dry_run: bool = F
 
         with tempfile.TemporaryDirectory(prefix="kgtool-import-") as tmp:
             converted = convert(importer, home, files, Path(tmp) / name, progress, converter=converter)
-            outcome = add(home, [str(converted.path)], dry_run=dry_run, locate=False)  # _locate names the rows
+            outcome = add(home, [str(converted.path)], dry_run=dry_run, locate=False, read_from=_read_from(files))  # _locate names the rows
     else:
-        from .. import formats, staged
-        from ..submitted import SubmittedFile
+        from .. import staged
 
         converted = Converted(Path(name), files=list(files))
         stream = chunks(importer, converter, files, converted, progress, size=staged.CHUNK_TRIPLES)
-        source = lambda: SubmittedFile(name, name, converted.sha256, formats.for_path(Path(name)))  # noqa: E731
-        outcome = staged.add(home, stream, source, dry_run=dry_run, progress=progress)
+        outcome = staged.add(home, stream, lambda: _source(files, converted), dry_run=dry_run, progress=progress)
     if outcome.report is not None and outcome.report.results:
         converter.seen.clear()  # the converter still sees the home as it was before the import
         _locate(importer, converter, files, outcome.report.results)
     return ImportOutcome(converted, outcome)
+
+
+def _source(files: list[str], converted: Converted):
+    """The submission of an import: its record names the CSV files; its digest is the conversion's."""
+    from ..submitted import Submission
+
+    return Submission(_read_from(files), [], {}, [], names=[converted.sha256])
+
+
+def _read_from(files: list[str]) -> list:
+    """The CSV files an import read, as its record names them (name and sha256)."""
+    from ..submitted import SubmittedFile
+
+    described = []
+    for path in files:
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        described.append(SubmittedFile(path, Path(path).name, digest.hexdigest(), None))
+    return described
 
 
 def _locate(importer: ModuleType, converter, files: list[str], results) -> None:

@@ -19,12 +19,14 @@ ATTEMPTS = 5  # another writer moved the generation: judge again against the new
 
 
 def add(home, files: list[str], *, dry_run: bool = False, strict: bool = False, allow_remote: bool = False, allow_merge: bool = False,
-        locate: bool = True):
+        locate: bool = True, read_from: list | None = None):
     """Validate `files` with the remote home and merge them all or nothing (submission.AddOutcome); a refusal changes nothing.
 
     The write is one SPARQL Update that lands only if the home's generation is still the one
     judged: a concurrent add from elsewhere makes it land nothing, and this add is judged again.
-    `locate` as submission.add's (an importer names its own rows).
+    `locate` as submission.add's (an importer names its own rows). `read_from`: the files the
+    record names instead of `files` (an import's CSV files; `files` is their conversion, whose
+    digest still names the submission).
     """
     from ..submission import RECORD_NS, AddOutcome, _record, opened
     from .home import read_meta
@@ -32,6 +34,8 @@ def add(home, files: list[str], *, dry_run: bool = False, strict: bool = False, 
     submission, submitted, digest = opened(home, files, allow_remote)
     if not submission.triples:
         return AddOutcome(False, "the submission has no triples", dry_run=dry_run)
+    if read_from is not None:
+        submission.names, submission.files = [f.sha256 for f in submission.files], read_from
     record = ox.NamedNode(RECORD_NS + digest)
     for _attempt in range(ATTEMPTS):
         home._meta = None  # the state as it is now
