@@ -65,6 +65,7 @@ def _from_file(path: Path, rel: str, digest: str, blank: bool) -> Iterator:
     fmt = formats.for_path(path)
     base = rdfio.file_iri(path)
     if fmt.rdf_format in _AS_PARSED and not blank and not data.startswith(b"\xef\xbb\xbf"):
-        # Checked when the store was built, and no blank node to relabel: Oxigraph's parser feeds the writer directly.
-        return ox.parse(data, fmt.rdf_format, base_iri=base)
+        # Checked when the store was built, and no blank node to relabel: Oxigraph's parser feeds the writer directly,
+        # leniently (it skips the IRI and language tag checks these bytes passed then; ~10% faster).
+        return ox.parse(data, fmt.rdf_format, base_iri=base, lenient=True)
     return iter(rdfio.parse_bytes(data, fmt, rel, base_iri=base, named_graphs=True, seed=digest[:12]).triples)

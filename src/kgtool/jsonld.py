@@ -14,6 +14,7 @@ join of its lines' ready-made fragments.
 from __future__ import annotations
 
 import gc
+import io
 import json
 import re
 from itertools import groupby
@@ -96,25 +97,30 @@ class Compactor:
         return self.iri(text[1:-1]) if text[0] == "<" else text
 
 
-class _Lines:
-    """What Oxigraph's N-Quads serializer writes into: each line's property and value go to its subject's node (a list of entries).
+class _Lines(io.RawIOBase):
+    """What Oxigraph's N-Quads serializer writes into (through a buffer: one call per megabyte, not per 8 KB): each line's property and value go to its subject's node (a list of entries).
 
     An entry is (JSON key, sort key of the value, '"key": value', value), shared by every line
     with the same property and value; a line in a named graph gets (_NAMED, graph, entry).
     """
 
     def __init__(self, compactor: Compactor):
+        super().__init__()
         self.c = compactor
         self.rest = b""
         self.subjects: dict[str, list] = {}  # subject text -> entries
         self.entries: dict[str, tuple] = {}  # "<p> value [graph] ." -> entry
         self.properties: dict[str, tuple] = {}  # "<p>" -> for each kind of value: (JSON key, which fragment of the value)
         self.values: dict[str, tuple] = {}  # "value [graph] ." -> (kind, sort key, graph, {"@id"} or literal, id, id as a class)
+        self.suffixes: dict[str, tuple] = {}  # a literal's "@language" or "^^<datatype>" -> _suffix
         self.prev: str | None = None
         self.node: list = []
         self.named = False  # whether a line was in a named graph
 
-    def write(self, chunk: bytes) -> int:
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk) -> int:
         data = self.rest + chunk
         cut = data.rfind(b"\n")
         if cut < 0:
@@ -123,9 +129,6 @@ class _Lines:
             self.rest = data[cut + 1 :]
             self._feed(data[:cut].decode("utf-8").split("\n"))  # Oxigraph escapes line breaks in literals
         return len(chunk)
-
-    def flush(self) -> None:
-        pass
 
     def _feed(self, lines: list[str]) -> None:
         # The hot loop: a split, a comparison and a lookup per triple. A file's triples come
@@ -172,6 +175,19 @@ class _Lines:
             return ((coerced, 4), (coerced, 4), (plain, 3))
         return ((plain, 3), (plain, 3), (plain, 3))
 
+    def _suffix(self, tail: str) -> tuple[str, str, str | None]:
+        """(datatype, language, the JSON after "@value") of a literal's '@language' or '^^<datatype>' (None for a plain string)."""
+        if not tail:
+            return (XSD_STRING, "", None)
+        if tail[0] == "@":
+            language, _, direction = tail[1:].partition("--")
+            extra = f', "@direction": {_dumps(direction)}' if direction else ""
+            return (RDF_LANG_STRING, tail[1:], f', "@language": {_dumps(language)}{extra}}}')
+        datatype = tail[3:-1]  # ^^<datatype>
+        if datatype == XSD_STRING:
+            return (XSD_STRING, "", None)
+        return (datatype, "", f', "@type": {_dumps(self.c.iri(datatype))}}}')
+
     def _value(self, text: str) -> tuple:
         """(kind, sort key, graph text or None, value as JSON, id as JSON, class as JSON) of an N-Quads 'value [graph]'.
 
@@ -189,18 +205,11 @@ class _Lines:
             else:
                 value = json.loads(quoted)  # Oxigraph's escapes are JSON's: \" \\ \n \t \uXXXX ...
                 quoted = _dumps(value)
-            if not tail:
-                return (_LITERAL, (2, value, XSD_STRING, ""), graph, quoted, None, None)
-            if tail[0] == "@":
-                language, _, direction = tail[1:].partition("--")
-                extra = f', "@direction": {_dumps(direction)}' if direction else ""
-                literal = f'{{"@value": {quoted}, "@language": {_dumps(language)}{extra}}}'
-                return (_LITERAL, (2, value, RDF_LANG_STRING, tail[1:]), graph, literal, None, None)
-            datatype = tail[3:-1]  # ^^<datatype>
-            if datatype == XSD_STRING:
-                return (_LITERAL, (2, value, datatype, ""), graph, quoted, None, None)
-            literal = f'{{"@value": {quoted}, "@type": {_dumps(c.iri(datatype))}}}'
-            return (_LITERAL, (2, value, datatype, ""), graph, literal, None, None)
+            suffix = self.suffixes.get(tail)
+            if suffix is None:
+                suffix = self.suffixes[tail] = self._suffix(tail)
+            datatype, language, rest = suffix
+            return (_LITERAL, (2, value, datatype, language), graph, quoted if rest is None else f'{{"@value": {quoted}{rest}', None, None)
         if text.startswith("<<"):
             c.node_id(text)  # refused
         if " " in text:
@@ -238,27 +247,34 @@ def write_jsonld(things: Iterable, out: BinaryIO, context: dict[str, Any]) -> No
     collecting = gc.isenabled()
     gc.disable()  # a million entries in lists: the collector's passes over them would cost a third of the time
     try:
-        ox.serialize(things, lines, ox.RdfFormat.N_QUADS)
+        with io.BufferedWriter(lines, buffer_size=1 << 20) as sink:
+            ox.serialize(things, sink, ox.RdfFormat.N_QUADS)
+        if lines.rest:  # Oxigraph ends every line with a line break; this is in case it ever does not
+            lines.write(b"\n")
         default, named = _split_graphs(lines.subjects, lines.named)
-        nodes = {c.node_id(s): entries for s, entries in default.items()}
+        iri = c.iri
+        nodes = {(iri(s[1:-1]) if s[0] == "<" else s): entries for s, entries in default.items()}
         graphs = {c.node_id(g): inner for g, inner in named.items()}
         head = json.dumps({"@context": context}, indent=2, ensure_ascii=False)[:-2]
         out.write(f'{head},\n  "@graph": [\n'.encode("utf-8"))
-        texts: list[str] = []
-        ids = sorted(nodes.keys() | graphs.keys())
-        for i, ident in enumerate(ids):
-            graph = ""
-            if ident in graphs:
-                inner = {c.node_id(s): entries for s, entries in graphs[ident].items()}
-                graph = f', "@graph": [{", ".join(_node(_dumps(k), inner[k]) for k in sorted(inner))}]'
-            texts.append(_node(_dumps(ident), nodes.get(ident, []), graph))
-            if len(texts) == 10000 or i == len(ids) - 1:
-                out.write(("    " + ",\n    ".join(texts) + (",\n" if i < len(ids) - 1 else "\n")).encode("utf-8"))
-                texts = []
-        out.write(b"  ]\n}\n")
+        ids = sorted(nodes.keys() | graphs.keys()) if graphs else sorted(nodes)
+        for start in range(0, len(ids), 10000):  # in batches: the text of all nodes at once would double the memory
+            batch = ids[start : start + 10000]
+            if graphs:
+                texts = [_node(_dumps(k), nodes.get(k, []), _inner_graph(c, graphs[k]) if k in graphs else "") for k in batch]
+            else:
+                texts = [_node(_dumps(k), nodes[k]) for k in batch]
+            out.write(((",\n    " if start else "    ") + ",\n    ".join(texts)).encode("utf-8"))
+        out.write(b"\n  ]\n}\n" if ids else b"  ]\n}\n")
     finally:
         if collecting:
             gc.enable()
+
+
+def _inner_graph(c: Compactor, subjects: dict[str, list]) -> str:
+    """The "@graph" member of a named graph's node: its own nodes, sorted by @id."""
+    inner = {c.node_id(s): entries for s, entries in subjects.items()}
+    return f', "@graph": [{", ".join(_node(_dumps(k), inner[k]) for k in sorted(inner))}]'
 
 
 def _split_graphs(subjects: dict[str, list], named_lines: bool) -> tuple[dict[str, list], dict[str, dict[str, list]]]:
