@@ -26,6 +26,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kgtool import formats
 from kgtool.cli import cli
+from kgtool.errors import UsageError
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")  # rdflib's own parsers
 
@@ -218,3 +219,10 @@ def test_export_as_jsonld_of_named_graphs_is_the_trig_file_as_rdflib_reads_it(sp
     assert (result.exit_code, result.stderr) == (0, "")
     assert_same_quads(read_jsonld(result.stdout_bytes), read_source(trig, "trig"))
 
+
+
+def test_the_jsonld_writer_refuses_a_triple_term_in_a_sentence():
+    a, p = ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p")
+    with pytest.raises(UsageError) as e:
+        formats.get("json-ld", "graph").write([ox.Triple(a, p, ox.Triple(a, p, a))], io.BytesIO(), formats.WriteOptions(context=CONTEXT))
+    assert str(e.value) == "JSON-LD cannot hold a triple term (RDF 1.2); use --format nt, nq, turtle or trig"
