@@ -108,12 +108,12 @@ class _Lines(io.RawIOBase):
         super().__init__()
         self.c = compactor
         self.rest = b""
-        self.subjects: dict[str, list] = {}  # subject text -> entries
-        self.entries: dict[str, tuple] = {}  # "<p> value [graph] ." -> entry
+        self.subjects: dict[bytes, list] = {}  # subject -> entries
+        self.entries: dict[bytes, tuple] = {}  # "<p> value [graph] ." -> entry
         self.properties: dict[str, tuple] = {}  # "<p>" -> for each kind of value: (JSON key, which fragment of the value)
         self.values: dict[str, tuple] = {}  # "value [graph] ." -> (kind, sort key, graph, {"@id"} or literal, id, id as a class)
         self.suffixes: dict[str, tuple] = {}  # a literal's "@language" or "^^<datatype>" -> _suffix
-        self.prev: str | None = None
+        self.prev: bytes | None = None
         self.node: list = []
         self.named = False  # whether a line was in a named graph
 
@@ -127,15 +127,16 @@ class _Lines(io.RawIOBase):
             self.rest = data
         else:
             self.rest = data[cut + 1 :]
-            self._feed(data[:cut].decode("utf-8").split("\n"))  # Oxigraph escapes line breaks in literals
+            self._feed(data[:cut].split(b"\n"))  # Oxigraph escapes line breaks in literals
         return len(chunk)
 
-    def _feed(self, lines: list[str]) -> None:
-        # The hot loop: a split, a comparison and a lookup per triple. A file's triples come
-        # subject by subject, so the subject's list is looked up once per run of lines.
+    def _feed(self, lines: list[bytes]) -> None:
+        # The hot loop: a split, a comparison and a lookup per triple, on bytes (only what is
+        # new is decoded). A file's triples come subject by subject, so the subject's list is
+        # looked up once per run of lines.
         prev, node, subjects, entries = self.prev, self.node, self.subjects, self.entries
         for line in lines:
-            s, po = line.split(" ", 1)
+            s, po = line.split(b" ", 1)
             if s != prev:
                 node = subjects.get(s)
                 if node is None:
@@ -147,14 +148,17 @@ class _Lines(io.RawIOBase):
             node.append(entry)
         self.prev, self.node = prev, node
 
-    def _entry(self, po: str) -> tuple:
-        p, rest = po.split(" ", 1)
+    def _entry(self, line: bytes) -> tuple:
+        p, rest = line.decode("utf-8").split(" ", 1)
         prop = self.properties.get(p)
         if prop is None:
             prop = self.properties[p] = self._property(p[1:-1])
-        value = self.values.get(rest)
-        if value is None:
-            value = self.values[rest] = self._value(rest[:-2])
+        if rest[0] == '"':
+            value = self._value(rest[:-2])  # most literals are met once: not worth remembering
+        else:
+            value = self.values.get(rest)
+            if value is None:
+                value = self.values[rest] = self._value(rest[:-2])
         key, which = prop[value[0]]
         text = value[which]
         entry = (key, value[1], f"{key}: {text}", text)
@@ -252,8 +256,7 @@ def write_jsonld(things: Iterable, out: BinaryIO, context: dict[str, Any]) -> No
         if lines.rest:  # Oxigraph ends every line with a line break; this is in case it ever does not
             lines.write(b"\n")
         default, named = _split_graphs(lines.subjects, lines.named)
-        iri = c.iri
-        nodes = {(iri(s[1:-1]) if s[0] == "<" else s): entries for s, entries in default.items()}
+        nodes = {c.node_id(s.decode("utf-8")): entries for s, entries in default.items()}
         graphs = {c.node_id(g): inner for g, inner in named.items()}
         head = json.dumps({"@context": context}, indent=2, ensure_ascii=False)[:-2]
         out.write(f'{head},\n  "@graph": [\n'.encode("utf-8"))
@@ -271,18 +274,18 @@ def write_jsonld(things: Iterable, out: BinaryIO, context: dict[str, Any]) -> No
             gc.enable()
 
 
-def _inner_graph(c: Compactor, subjects: dict[str, list]) -> str:
+def _inner_graph(c: Compactor, subjects: dict[bytes, list]) -> str:
     """The "@graph" member of a named graph's node: its own nodes, sorted by @id."""
-    inner = {c.node_id(s): entries for s, entries in subjects.items()}
+    inner = {c.node_id(s.decode("utf-8")): entries for s, entries in subjects.items()}
     return f', "@graph": [{", ".join(_node(_dumps(k), inner[k]) for k in sorted(inner))}]'
 
 
-def _split_graphs(subjects: dict[str, list], named_lines: bool) -> tuple[dict[str, list], dict[str, dict[str, list]]]:
+def _split_graphs(subjects: dict[bytes, list], named_lines: bool) -> tuple[dict[bytes, list], dict[str, dict[bytes, list]]]:
     """The subjects' entries in the default graph, and each named graph's subjects' entries (a subject only in named graphs has no default node)."""
     if not named_lines:
         return subjects, {}
-    default: dict[str, list] = {}
-    named: dict[str, dict[str, list]] = {}
+    default: dict[bytes, list] = {}
+    named: dict[str, dict[bytes, list]] = {}
     for s, entries in subjects.items():
         kept = []
         for e in entries:
