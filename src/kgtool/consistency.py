@@ -92,7 +92,7 @@ def _check(loaded, triples: list[ox.Triple], allow_merge: bool) -> tuple[list[Fi
         rules = Rules(schema)
     except Unsupported as e:
         return [], [f"the submission's consistency with the home was not checked: {e}"], None
-    view = StoreView(loaded.store, REASONED, rules.stand_ins)
+    view = StoreView(loaded.store, REASONED, rules.stand_ins, getattr(loaded, "seen", None))
     extra_schema: set = set()
     instance = []
     for t in submitted:
@@ -133,6 +133,8 @@ def _stored(store, view, instance: list, as_written: dict) -> set:
     described: dict = {}  # subject -> whether the store has a triple about it
     out = set()
     for t in instance:
+        if view.seen is not None and hash(t[0]) not in view.seen:
+            continue  # a subject the store does not hold
         s, p, o = as_written[t]
         known = described.get(s)
         if known is None:

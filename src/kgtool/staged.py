@@ -35,6 +35,7 @@ from .validation import Report, Result, rank, validate_nodes, validate_submissio
 
 # Triples judged at a time: ~0.9 GB at the peak for 200k triples of UCDP GED rows.
 CHUNK_TRIPLES = int(os.environ.get("KGTOOL_CHUNK_TRIPLES", "200000"))
+SEEN_UP_TO = 5_000_000  # a home of up to this many triples has its terms read once for the staged store's lookups (~50 s at 10M)
 LISTED = 20  # the new entities the outcome names (as many as `add` lists); the rest are counted
 
 
@@ -190,13 +191,18 @@ class Staged:
         store = self.view.store
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, DATA) for t in new)
         extension, self._extension = self._extension, None
+        seen = self.view.seen
         if extension is None:
+            self.view.seen = None  # what the rules add is not seen here
             reasoning.update(store, REASONED, self.loaded.reasoner or "kgtool", self._schema(), new, {}, None)
             return
         for t in extension.held:  # asserted now: no longer an entailment
             store.remove(ox.Quad(t.subject, t.predicate, t.object, INFERRED))
         if extension.entailed:
             store.bulk_extend(ox.parse(write_lines(extension.entailed, str(INFERRED)).encode("utf-8"), ox.RdfFormat.N_QUADS))
+        if seen is not None:
+            seen.update(hash(str(term)) for t in new for term in t)
+            seen.update(hash(term) for t in extension.entailed for term in t)
 
     def _copy(self):
         """The staged store: a checkpoint of the home's (hard links), with its shapes and closed schema, as a build starts from an older store."""
@@ -206,7 +212,15 @@ class Staged:
         target = self.work / "store"
         target.mkdir()
         checkpoint(self.loaded.path, target)  # the RocksDB store a build leaves, also when queries read its dump
-        return Loaded(self.loaded.home, ox.Store(str(target)), self.loaded.prefixes, path=target, reasoner=self.loaded.reasoner)
+        copy = Loaded(self.loaded.home, ox.Store(str(target)), self.loaded.prefixes, path=target, reasoner=self.loaded.reasoner)
+        if sum(self.loaded.counts.values()) <= SEEN_UP_TO:
+            # The terms the store holds, kept up to date as chunks are staged: a chunk's new nodes are
+            # then looked up in no graph (the store's lookups slow down as each chunk is written).
+            from .reasoning.incremental import terms_of
+            from .store.graphs import REASONED
+
+            copy.seen = terms_of(copy.store, REASONED)
+        return copy
 
     def _schema(self) -> Path:
         from .store.cache import SCHEMA_CLOSURE

@@ -136,7 +136,7 @@ class StoreView(Known):
         self.inferred_graph = graphs.inferred
         self.stand_ins = stand_ins  # the chain stand-in predicates (not stored): joins of two stored ones
         self.term = Terms()
-        self._nodes: dict[str, dict[str, dict[str, int]]] = {}  # subject -> predicate -> object -> ASSERTED | INFERRED bits
+        self._nodes: dict[str, dict[str, dict[str, int]] | None] = {}  # subject -> predicate -> object -> ASSERTED | INFERRED bits (None: LARGE)
         same = ox.NamedNode(OWL + "sameAs")
         self.equalities = any(next(iter(store.quads_for_pattern(None, same, None, g)), None) is not None for g in self.graphs)
 
@@ -144,20 +144,30 @@ class StoreView(Known):
         for g in self.graphs:
             yield from self.store.quads_for_pattern(s, p, o, g)
 
-    def _node(self, s: str) -> dict[str, dict[str, int]]:
-        """{predicate: {object: where}} of the triples with subject `s` in the store (`where`: ASSERTED, INFERRED bits)."""
-        found = self._nodes.get(s)
-        if found is None:
+    def _node(self, s: str) -> dict[str, dict[str, int]] | None:
+        """{predicate: {object: where}} of the triples with subject `s` in the store (`where`: ASSERTED, INFERRED bits);
+        None for a subject of more than LARGE triples, looked up triple by triple instead.
+
+        A hub (a dataset release every row derives from, with the inverse of each row's link to
+        it) holds millions of triples: reading them all again for each chunk made an import's
+        chunks slower as the home grew."""
+        found = self._nodes.get(s, _UNREAD)
+        if found is _UNREAD:
             found = self._nodes[s] = {}
             if self.seen is not None and hash(s) not in self.seen:
                 return found
             node = self.term(s)
+            read = 0
             for g in self.graphs:
                 bit = INFERRED_BIT if g == self.inferred_graph else ASSERTED_BIT
                 for q in self.store.quads_for_pattern(node, None, None, g):
                     objects = found.setdefault(str(q.predicate), {})
                     o = str(q.object)
                     objects[o] = objects.get(o, 0) | bit
+                    read += 1
+                    if read > LARGE:
+                        found = self._nodes[s] = None
+                        return found
         return found
 
     def _where(self, t: Triple) -> int:
@@ -166,13 +176,20 @@ class StoreView(Known):
         if s[0] == '"' or p[0] != "<" or p.startswith(CHAIN_PREFIX):
             return 0
         node = self._node(s)
+        if node is None:
+            return self._lookup(s, p, o)
         where = node.get(p, {}).get(o, 0) if node else 0
         if not where and node and "^^" in o and o[0] == '"':
-            # A typed literal may be stored in another lexical form (oxigraph#526): ask the store.
-            terms = (self.term(s), self.term(p), self.term(o))
-            for g in self.graphs:
-                if next(iter(self.store.quads_for_pattern(*terms, g)), None) is not None:
-                    where |= INFERRED_BIT if g == self.inferred_graph else ASSERTED_BIT
+            return self._lookup(s, p, o)  # a typed literal may be stored in another lexical form (oxigraph#526): ask the store
+        return where
+
+    def _lookup(self, s: str, p: str, o: str) -> int:
+        """Where the store holds the triple, asked of the store (it matches a typed literal by value)."""
+        where = 0
+        terms = (self.term(s), self.term(p), self.term(o))
+        for g in self.graphs:
+            if next(iter(self.store.quads_for_pattern(*terms, g)), None) is not None:
+                where |= INFERRED_BIT if g == self.inferred_graph else ASSERTED_BIT
         return where
 
     def has(self, t: Triple) -> bool:
@@ -192,7 +209,10 @@ class StoreView(Known):
         if p in self.stand_ins:
             first, second = self.stand_ins[p]
             return [z for m in self.objects(first, s) for z in self.objects(second, m)]
-        return list(self._node(s).get(p, ()))
+        node = self._node(s)
+        if node is None:
+            return list(dict.fromkeys(str(q.object) for q in self._quads(self.term(s), self.term(p), None)))
+        return list(node.get(p, ()))
 
     def subjects(self, p: str, o: str) -> list[str]:
         if p in self.stand_ins:
@@ -215,3 +235,5 @@ class StoreView(Known):
 
 
 ASSERTED_BIT, INFERRED_BIT = 1, 2
+LARGE = 2000  # a subject of more triples than this is not read whole into a view (StoreView._node)
+_UNREAD = object()

@@ -48,6 +48,9 @@ class Loaded:
     path: Path | None = None  # the store's directory (memos about this state of the home live there)
     reasoner: str = ""
     rebuilt: list[str] = field(default_factory=list)  # what this call redid: parts parsed, "reasoning"
+    # The hashes of every term of the store's graphs, when known (a staged import's store keeps
+    # them): the reasoner's view then looks up no term outside them (reasoning.incremental.StoreView).
+    seen: set[int] | None = None
     _shapes_loaded: bool = False
 
     def graphs(self, part: str = "graph", inferred: bool = False) -> list[ox.NamedNode]:
