@@ -217,9 +217,11 @@ class Staged:
             # The terms the store holds, kept up to date as chunks are staged: a chunk's new nodes are
             # then looked up in no graph (the store's lookups slow down as each chunk is written).
             from .reasoning.incremental import terms_of
+            from .reasoning.termfilter import TermFilter
             from .store.graphs import REASONED
 
-            copy.seen = terms_of(copy.store, REASONED)
+            copy.seen = TermFilter()  # fixed size: a set of the hashes grew with the rows
+            copy.seen.update(terms_of(copy.store, REASONED))
         return copy
 
     def _schema(self) -> Path:

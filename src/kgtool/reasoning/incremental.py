@@ -131,7 +131,7 @@ class StoreView(Known):
 
     def __init__(self, store: ox.Store, graphs: Graphs, stand_ins: dict[str, tuple[str, str]], seen: set[int] | None = None):
         self.store = store
-        self.seen = seen  # the hashes of every term in the store, when known (see `extend`): others are looked up nowhere
+        self.seen = seen  # the hashes of every term in the store, when known (see `extend`; a set or a termfilter.TermFilter): others are looked up nowhere
         self.graphs = (*graphs.asserted, graphs.inferred)
         self.inferred_graph = graphs.inferred
         self.stand_ins = stand_ins  # the chain stand-in predicates (not stored): joins of two stored ones

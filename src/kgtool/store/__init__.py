@@ -20,6 +20,7 @@ They are asserted only: reasoning runs over the default graph.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -50,7 +51,7 @@ class Loaded:
     rebuilt: list[str] = field(default_factory=list)  # what this call redid: parts parsed, "reasoning"
     # The hashes of every term of the store's graphs, when known (a staged import's store keeps
     # them): the reasoner's view then looks up no term outside them (reasoning.incremental.StoreView).
-    seen: set[int] | None = None
+    seen: Any = None  # a set[int] or reasoning.termfilter.TermFilter
     _shapes_loaded: bool = False
 
     def graphs(self, part: str = "graph", inferred: bool = False) -> list[ox.NamedNode]:
