@@ -141,6 +141,13 @@ class Staged:
         gc.collect()
         return meta is not None and install(home, directory, meta)
 
+    def close(self) -> None:
+        """Close the staged store and the new triples' file (what remains of them is removed with the work directory)."""
+        if not self._new.closed:
+            self._new.close()
+        self.view = self.loaded
+        gc.collect()
+
     def new_triples(self):
         """The new triples of every chunk, read back from disk in the order they were judged."""
         return ox.parse(path=str(self.new_path), format=ox.RdfFormat.N_TRIPLES)
@@ -250,28 +257,31 @@ def add(home: Home, chunks: Iterable[list[ox.Triple]], source: Callable[[], Subm
         loaded = load(home)
         with tempfile.TemporaryDirectory(prefix="staged-", dir=home.state_dir()) as tmp:
             staged = Staged(loaded, Path(tmp), allow_merge, progress)
-            stream = iter(chunks)
-            chunk = next(stream, None)
-            following = next(stream, None) if chunk is not None else None
-            staged.chunked = following is not None
-            while chunk is not None:
-                staged.judge(chunk)
-                chunk, following = following, (next(stream, None) if following is not None else None)
-            staged.finish()
-            if not staged.submitted:
-                return AddOutcome(False, "the submission has no triples", dry_run=dry_run)
-            submission = source()
-            digest = submission.digest()[:16]
-            outcome = staged.outcome(dry_run, strict, dict(loaded.prefixes))
-            if not outcome.reason and digest in _recorded_digests(home):
-                outcome.added, outcome.report = 0, None
-                outcome.reason = f"all {outcome.submitted} triples of the submission are already in the home"
-            if outcome.reason or dry_run:
+            try:
+                stream = iter(chunks)
+                chunk = next(stream, None)
+                following = next(stream, None) if chunk is not None else None
+                staged.chunked = following is not None
+                while chunk is not None:
+                    staged.judge(chunk)
+                    chunk, following = following, (next(stream, None) if following is not None else None)
+                staged.finish()
+                if not staged.submitted:
+                    return AddOutcome(False, "the submission has no triples", dry_run=dry_run)
+                submission = source()
+                digest = submission.digest()[:16]
+                outcome = staged.outcome(dry_run, strict, dict(loaded.prefixes))
+                if not outcome.reason and digest in _recorded_digests(home):
+                    outcome.added, outcome.report = 0, None
+                    outcome.reason = f"all {outcome.submitted} triples of the submission are already in the home"
+                if outcome.reason or dry_run:
+                    return outcome
+                if home.files_state() != state:
+                    raise KgError("the home's files changed while the submission was judged (a tool that does not take the home's lock); nothing was written; run it again")
+                staged._say(f"writing the {staged.added} new triples")
+                outcome.written, recorded = _write(home, submission, staged.new_triples(), digest, staged.added)
+                outcome.merged = True
+                staged.keep(home, outcome.written, recorded)
                 return outcome
-            if home.files_state() != state:
-                raise KgError("the home's files changed while the submission was judged (a tool that does not take the home's lock); nothing was written; run it again")
-            staged._say(f"writing the {staged.added} new triples")
-            outcome.written, recorded = _write(home, submission, staged.new_triples(), digest, staged.added)
-            outcome.merged = True
-            staged.keep(home, outcome.written, recorded)
-            return outcome
+            finally:
+                staged.close()  # the staged store's RocksDB must be closed before its directory goes
