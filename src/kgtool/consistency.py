@@ -54,10 +54,13 @@ class Extension:
     `entailed`: the new entailments (N-Triples strings), neither submitted nor noise.
     `held`: the submitted triples the home held already, asserted or entailed: those it holds as
     entailments are asserted once the submission is stored, so they leave the entailments.
+    `submitted`: the submission's triples as the engine's strings (their terms join a staged
+    store's term filter without being written out again).
     """
 
     entailed: list
     held: list[ox.Triple]
+    submitted: set
 
 
 def check(loaded, triples: list[ox.Triple], allow_merge: bool = False) -> tuple[list[Finding], list[str]]:
@@ -116,7 +119,7 @@ def _extension(facts: set, submitted: set, stored: set, as_written: dict, extra_
     entailed = [t for t in facts if t not in submitted and not is_noise(t)]
     if any(is_schema(t) for t in entailed):
         return None
-    return Extension(entailed, [ox.Triple(*as_written[t]) for t in stored])
+    return Extension(entailed, [ox.Triple(*as_written[t]) for t in stored], submitted)
 
 
 def _stored(store, view, instance: list, as_written: dict) -> set:

@@ -14,7 +14,6 @@ compacting them one by one, took twice as long.
 
 from __future__ import annotations
 
-import gc
 import io
 import json
 import re
@@ -247,11 +246,11 @@ def write_jsonld(things: Iterable, out: BinaryIO, context: dict[str, Any]) -> No
     graphs make each graph a node with its own "@graph", beside that node's default-graph
     properties (JSON-LD 1.1 §4.9, https://www.w3.org/TR/json-ld11/#named-graphs).
     """
+    from .shacl import no_gc  # here: the SHACL engine's modules are not for every command's start
+
     c = Compactor(context)
     lines = _Lines(c)
-    collecting = gc.isenabled()
-    gc.disable()  # a million entries in lists: the collector's passes over them would cost a third of the time
-    try:
+    with no_gc():  # a million entries in lists: the collector's passes over them would cost a third of the time
         with io.BufferedWriter(lines, buffer_size=1 << 20) as sink:
             ox.serialize(things, sink, ox.RdfFormat.N_QUADS)
         if lines.rest:  # Oxigraph ends every line with a line break; this is in case it ever does not
@@ -270,9 +269,6 @@ def write_jsonld(things: Iterable, out: BinaryIO, context: dict[str, Any]) -> No
                 texts = [_node(_dumps(k), nodes[k]) for k in batch]
             out.write(((",\n    " if start else "    ") + ",\n    ".join(texts)).encode("utf-8"))
         out.write(b"\n  ]\n}\n" if ids else b"  ]\n}\n")
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _inner_graph(c: Compactor, subjects: dict[bytes, list]) -> str:

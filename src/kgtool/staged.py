@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -190,7 +191,7 @@ class Staged:
         What they entail is what the chunk's consistency check found (`_extension`), on the same
         store: the rules are not run again, unless the check could not extend the entailments."""
         from . import reasoning
-        from .reasoning.ntriples import write_lines
+        from .reasoning.incremental import store_lines
         from .store.graphs import DATA, INFERRED, REASONED
 
         if self.view is self.loaded:
@@ -206,10 +207,9 @@ class Staged:
         for t in extension.held:  # asserted now: no longer an entailment
             store.remove(ox.Quad(t.subject, t.predicate, t.object, INFERRED))
         if extension.entailed:
-            store.bulk_extend(ox.parse(write_lines(extension.entailed, str(INFERRED)).encode("utf-8"), ox.RdfFormat.N_QUADS))
-        if seen is not None:
-            seen.update(hash(str(term)) for t in new for term in t)
-            seen.update(hash(term) for t in extension.entailed for term in t)
+            store_lines(store, extension.entailed, INFERRED)
+        if seen is not None:  # the chunk's triples (the new ones among them) and its entailments, as strings already
+            seen.update(hash(term) for t in chain(extension.submitted, extension.entailed) for term in t)
 
     def _copy(self):
         """The staged store: a checkpoint of the home's (hard links), with its shapes and closed schema, as a build starts from an older store."""

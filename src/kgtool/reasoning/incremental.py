@@ -87,7 +87,7 @@ def _extend(store: ox.Store, graphs: Graphs, added: list[ox.Triple], schema_file
     if asserted_now:
         for q in ox.parse(write_lines(asserted_now, str(graphs.inferred)).encode("utf-8"), ox.RdfFormat.N_QUADS):
             store.remove(q)
-    _write(store, inferred, graphs.inferred)
+    store_lines(store, inferred, graphs.inferred)
     if seen is not None:
         seen.update(map(hash, chain.from_iterable(new)), map(hash, chain.from_iterable(inferred)))
     return True
@@ -107,7 +107,7 @@ def _recompute(store: ox.Store, graphs: Graphs, schema_file: Path, as_text: dict
     store.clear_graph(graphs.inferred)
     if progress:
         progress("storing the entailments", 0, None)
-    _write(store, inferred, graphs.inferred)
+    store_lines(store, inferred, graphs.inferred)
     schema_file.write_text(write_lines(sorted(schema_closure)), encoding="utf-8")
 
 
@@ -116,7 +116,8 @@ def _text(store: ox.Store, graph: ox.NamedNode, text: bytes | None) -> bytes:
     return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) if text is None else text
 
 
-def _write(store: ox.Store, triples, graph: ox.NamedNode) -> None:
+def store_lines(store: ox.Store, triples, graph: ox.NamedNode) -> None:
+    """Add the engine's N-Triples string triples to `graph` of the store, in one bulk load."""
     store.bulk_extend(ox.parse(write_lines(triples, str(graph)).encode("utf-8"), ox.RdfFormat.N_QUADS))
 
 
